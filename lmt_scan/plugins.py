@@ -1,0 +1,168 @@
+"""Base classes for likelihood and prior plugins, and their discovery.
+
+A likelihood is a small class (Cobaya-like): a ``name``, declared ``options``,
+the derived quantities it ``requires`` from a :class:`~lmt_scan.point.ModelPoint`,
+and one ``loglike(point)`` returning a float.  A point the observable cannot
+accept raises :class:`~lmt_scan.errors.PointRejected` (or returns −∞); the run
+counts the reason.
+
+Plugins are found by name through the entry-point groups ``lmt_scan.likelihoods``
+and ``lmt_scan.priors`` (so another installed package can add some), or by
+``module:Class`` / ``path/to/file.py:Class`` in a run card.
+"""
+import importlib
+import importlib.util
+import inspect
+import math
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from .errors import ConfigError, PointRejected  # noqa: F401  (re-exported for plugins)
+from .options import validate_options
+
+LIKELIHOOD_GROUP = "lmt_scan.likelihoods"
+PRIOR_GROUP = "lmt_scan.priors"
+
+
+class Likelihood:
+    """Base class of likelihood plugins.
+
+    Subclasses set ``name``, ``options`` ({name: Option}), ``requires`` (derived
+    quantity names read from the point) and implement :meth:`loglike`.  Data files
+    live beside the plugin's module; use :meth:`data_path` to find them.
+    """
+
+    name = None
+    options = {}
+    requires = ()
+    description = ""
+
+    def __init__(self, **options):
+        self.opts = validate_options(self.options, options, f"likelihood {self.name!r}")
+        self.setup()
+
+    def setup(self):
+        """Load data / precompute; called once after options are validated."""
+
+    def loglike(self, point):
+        """Return log L (natural log) at ``point``; raise PointRejected for −∞ with a reason."""
+        raise NotImplementedError
+
+    def data_path(self, filename):
+        """Path of a data file shipped beside this plugin's module (ConfigError if missing)."""
+        module = inspect.getmodule(type(self))
+        path = Path(module.__file__).resolve().parent / "data" / filename
+        if not path.is_file():
+            raise ConfigError(f"data file not found: {path}", field=f"likelihood {self.name}")
+        return path
+
+
+class Prior:
+    """Base class of prior plugins: maps the unit interval onto a parameter.
+
+    ``transform(u)`` is the inverse CDF (for nested samplers), ``log_density(x)``
+    the normalised log prior density (for MCMC; −∞ outside the support),
+    ``bounds`` the support used for plotting, ``log_axis`` whether plots use a log axis.
+    """
+
+    name = None
+    options = {}
+    fixed = False
+    log_axis = False
+
+    def __init__(self, **options):
+        self.opts = validate_options(self.options, options, f"prior {self.name!r}")
+        self.setup()
+
+    def setup(self):
+        """Check option consistency (raise ConfigError) and precompute."""
+
+    def transform(self, u):
+        raise NotImplementedError
+
+    def log_density(self, x):
+        raise NotImplementedError
+
+    @property
+    def bounds(self):
+        return (self.transform(1e-6), self.transform(1 - 1e-6))
+
+    def initial(self, rng):
+        """A random start point for MCMC walkers (a prior draw)."""
+        return self.transform(rng.uniform())
+
+
+def _entry_points(group):
+    return {ep.name: ep for ep in entry_points(group=group)}
+
+
+def _load_by_reference(reference, base):
+    """Load ``module:Class`` or ``file.py:Class``."""
+    target, _, cls_name = reference.rpartition(":")
+    try:
+        if target.endswith(".py"):
+            path = Path(target)
+            if not path.is_file():
+                raise ConfigError(f"plugin file not found: {target}")
+            spec = importlib.util.spec_from_file_location(f"lmt_user_plugin_{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(target)
+    except ConfigError:
+        raise
+    except Exception as exc:  # any import failure is a configuration error here
+        raise ConfigError(f"cannot import plugin module {target!r}: {exc}") from None
+    cls = getattr(module, cls_name, None)
+    if not (inspect.isclass(cls) and issubclass(cls, base)):
+        raise ConfigError(f"{reference!r} is not a {base.__name__} class")
+    return cls
+
+
+def load_plugin(name, group):
+    """Return the plugin class for ``name`` (entry-point name or ``module:Class``)."""
+    base = Likelihood if group == LIKELIHOOD_GROUP else Prior
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"plugin name must be a non-empty string, got {name!r}")
+    if ":" in name:
+        return _load_by_reference(name, base)
+    available = _entry_points(group)
+    if name not in available:
+        kind = "likelihood" if base is Likelihood else "prior"
+        known = ", ".join(sorted(available)) or "none installed"
+        raise ConfigError(f"unknown {kind} plugin {name!r} (installed: {known})")
+    try:
+        cls = available[name].load()
+    except Exception as exc:
+        raise ConfigError(f"plugin {name!r} failed to load: {exc}") from None
+    if not (inspect.isclass(cls) and issubclass(cls, base)):
+        raise ConfigError(f"entry point {name!r} is not a {base.__name__} class")
+    return cls
+
+
+def installed_plugins(group):
+    """{name: class} of every installed plugin of ``group`` that loads."""
+    found = {}
+    for name in sorted(_entry_points(group)):
+        try:
+            found[name] = load_plugin(name, group)
+        except ConfigError:
+            continue
+    return found
+
+
+def gaussian_loglike(value, mean, sigma):
+    """log of a normalised-shape Gaussian, −½((value−mean)/σ)² (constant dropped)."""
+    return -0.5 * ((value - mean) / sigma) ** 2
+
+
+def one_sided_loglike(ratio, limit, shape, limit_sigma=1.96):
+    """Log L for a quantity ``ratio`` ≥ 0 bounded above by ``limit``.
+
+    ``hard``: 0 below the limit, −∞ above (reproduces a paper's exclusion line);
+    ``smooth``: a half-Gaussian centred on zero with the limit at ``limit_sigma`` σ,
+    i.e. Δχ² = limit_sigma² at the limit (the usual reading of a 95 % CL bound).
+    """
+    if shape == "hard":
+        return 0.0 if ratio <= limit else -math.inf
+    return -0.5 * (ratio * limit_sigma / limit) ** 2

@@ -1,0 +1,129 @@
+"""The function the samplers call: unit cube → parameters → ModelPoint → Σ log L_i.
+
+:class:`Posterior` is a plain module-level class (picklable, so process pools and MPI
+can ship it).  It counts every −∞ by reason; the counts go to ``summary.json``.
+"""
+import math
+from collections import Counter
+
+import numpy as np
+
+from .errors import PointRejected
+from .point import PARAMETERS, ModelPoint
+
+# nested samplers that need a finite number for "impossible" points get this
+LOG_ZERO = -1.0e100
+
+
+def evaluate_point(params, likelihoods, settings, stop_at_first_rejection=True):
+    """Evaluate every likelihood at ``params`` (dict of the four parameters).
+
+    Returns ``(point, total, per_plugin, reason)``: ``per_plugin`` maps label → log L
+    (−∞ where rejected), ``reason`` is the first rejection reason or None.
+    """
+    per_plugin = {}
+    try:
+        point = ModelPoint.from_dict(params, settings)
+    except PointRejected as rejected:
+        return None, -math.inf, {label: -math.inf for label in likelihoods}, rejected.reason
+    reason = None
+    for label, likelihood in likelihoods.items():
+        try:
+            value = float(likelihood.loglike(point))
+            if math.isnan(value):
+                raise PointRejected(f"{label}:nan")
+            if value == -math.inf:
+                raise PointRejected(f"{label}:-inf")
+            if value == math.inf:
+                raise PointRejected(f"{label}:+inf")
+        except PointRejected as rejected:
+            value, reason = -math.inf, reason or rejected.reason
+        except Exception as exc:   # failing physics must never crash a run: count it
+            value, reason = -math.inf, reason or f"{label}:{type(exc).__name__}"
+        per_plugin[label] = value
+        if reason and stop_at_first_rejection:
+            break
+    total = sum(per_plugin.values()) if reason is None else -math.inf
+    return point, total, per_plugin, reason
+
+
+class Posterior:
+    """Priors + likelihoods of a run: ``prior_transform``, ``loglike``, ``log_posterior``."""
+
+    def __init__(self, priors, likelihoods, settings):
+        self.priors = priors
+        self.likelihoods = likelihoods
+        self.settings = settings
+        self.free = [p for p in PARAMETERS if not priors[p].fixed]
+        self.fixed = {p: priors[p].opts["value"] for p in PARAMETERS if priors[p].fixed}
+        self.ndim = len(self.free)
+        self.reasons = Counter()
+        self.ncall = 0
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config.priors, config.likelihoods, config.settings)
+
+    def params(self, theta):
+        """Dict of all four parameters from the free-parameter vector ``theta``."""
+        values = dict(self.fixed)
+        values.update(zip(self.free, (float(t) for t in theta)))
+        return values
+
+    def prior_transform(self, u):
+        """Unit cube → free parameters (nested samplers)."""
+        return np.array([self.priors[p].transform(float(ui)) for p, ui in zip(self.free, u)])
+
+    def log_prior(self, theta):
+        return sum(self.priors[p].log_density(float(t)) for p, t in zip(self.free, theta))
+
+    def loglike(self, theta):
+        """Total log L at ``theta`` (−∞ with the reason counted)."""
+        self.ncall += 1
+        _, total, _, reason = evaluate_point(self.params(theta), self.likelihoods, self.settings)
+        if reason is not None:
+            self.reasons[reason] += 1
+        return total
+
+    def finite_loglike(self, theta):
+        """``loglike`` with −∞ replaced by LOG_ZERO (for MultiNest and dynesty)."""
+        value = self.loglike(theta)
+        return value if value > LOG_ZERO else LOG_ZERO
+
+    def log_posterior(self, theta):
+        """(log prior + log L, log L) for MCMC; the log L is returned as an emcee blob."""
+        lp = self.log_prior(theta)
+        if not math.isfinite(lp):
+            return -math.inf, -math.inf
+        ll = self.loglike(theta)
+        return lp + ll, ll
+
+    __call__ = loglike
+
+
+def derived_columns(likelihood_labels):
+    """Names of the per-sample derived columns: stored derived quantities then log L per plugin."""
+    from .derived import DERIVED
+    columns = [col for q in DERIVED.values() if q.store for col in q.columns()]
+    return columns + [f"loglike.{label}" for label in likelihood_labels]
+
+
+def derived_row(params, likelihoods, settings):
+    """Values of :func:`derived_columns` at one parameter point (NaN where rejected)."""
+    from .derived import DERIVED
+    point, _, per_plugin, _ = evaluate_point(params, likelihoods, settings,
+                                             stop_at_first_rejection=False)
+    row = []
+    for quantity in DERIVED.values():
+        if not quantity.store:
+            continue
+        try:
+            value = point[quantity.name] if point is not None else None
+        except PointRejected:
+            value = None
+        if quantity.keys:
+            row.extend(math.nan if value is None else float(value[k]) for k in quantity.keys)
+        else:
+            row.append(math.nan if value is None else float(value))
+    row.extend(per_plugin.get(label, -math.inf) for label in likelihoods)
+    return row

@@ -1,0 +1,83 @@
+"""Run one scan: posterior → sampler → derived columns → chain files → summary and plot."""
+import platform
+import sys
+import time
+from importlib import metadata
+
+import numpy as np
+
+from . import analysis, output
+from .point import PARAMETERS, PARAMETER_LABELS
+from .posterior import Posterior, derived_columns, derived_row
+from .samplers import sampler_class
+
+
+def package_versions():
+    """Versions of lmt-scan and the libraries that shape its numbers."""
+    versions = {"python": platform.python_version()}
+    for name in ("lmt-scan", "numpy", "scipy", "dynesty", "emcee", "pymultinest", "corner"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def log(message, quiet=False):
+    if not quiet:
+        print(f"[lmt-scan] {message}", file=sys.stderr, flush=True)
+
+
+def derived_table(posterior, samples, quiet=False):
+    """Model parameters + derived columns + per-plugin log L for each sample (cached on
+    repeats, e.g. MCMC rejections)."""
+    cache, rows = {}, []
+    step = max(1, len(samples) // 10)
+    t0 = time.perf_counter()
+    for i, theta in enumerate(samples):
+        key = tuple(np.asarray(theta, float))
+        if key not in cache:
+            params = posterior.params(theta)
+            cache[key] = [params[p] for p in PARAMETERS] + derived_row(
+                params, posterior.likelihoods, posterior.settings)
+        rows.append(cache[key])
+        if (i + 1) % step == 0:
+            log(f"derived quantities: {i + 1}/{len(samples)} samples "
+                f"({time.perf_counter() - t0:.1f} s)", quiet)
+    return np.array(rows, dtype=float)
+
+
+def run_scan(config, resume=False, quiet=False):
+    """Execute the run described by ``config`` (a RunConfig); returns the run directory."""
+    out_dir = output.prepare_run_dir(config.output_dir, config.raw, config.overwrite, resume)
+    posterior = Posterior.from_config(config)
+    adapter = sampler_class(config.sampler_name)(config.sampler_settings)
+    log(f"run '{config.name}': sampler {config.sampler_name}, free parameters "
+        f"{', '.join(posterior.free)}, likelihoods {', '.join(config.likelihoods)} → {out_dir}",
+        quiet)
+    t0 = time.perf_counter()
+    result, posterior = adapter.run(posterior, out_dir / output.CHECKPOINT_DIR, config.seed,
+                                    resume=resume, progress=not quiet)
+    wall = time.perf_counter() - t0
+    log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s "
+        f"({result.ncall / max(wall, 1e-9):.0f} calls/s)", quiet)
+
+    table = derived_table(posterior, result.samples, quiet)
+    columns = list(PARAMETERS) + derived_columns(list(config.likelihoods))
+    labels = [PARAMETER_LABELS[p] for p in PARAMETERS] + columns[len(PARAMETERS):]
+    output.write_chains(out_dir, columns, labels, len(PARAMETERS), result.weights,
+                        result.loglike, table, config.seed)
+    run_info = {
+        "name": config.name, "sampler": config.sampler_name, "seed": config.seed,
+        "free_parameters": posterior.free, "log_axis": {p: config.priors[p].log_axis
+                                                         for p in PARAMETERS},
+        "logz": result.logz, "logz_err": result.logz_err, "ncall": result.ncall,
+        "wall_time_s": wall, "calls_per_s": result.ncall / max(wall, 1e-9),
+        "rejections": dict(posterior.reasons.most_common()),
+        "sampler_info": result.info, "versions": package_versions(),
+    }
+    output.write_json(out_dir / output.RUN_INFO, run_info)
+    summary = analysis.analyze_run(out_dir)
+    log(f"wrote {out_dir}/{output.CHAIN}, {output.SUMMARY}, corner.png "
+        f"(ln Z = {summary.get('logz')})", quiet)
+    return out_dir

@@ -1,0 +1,63 @@
+"""dynesty static nested sampling, configured MultiNest-like (multi-ellipsoid bounds).
+
+Checkpoints to ``<workdir>/dynesty.save`` (dynesty's own format) every
+``checkpoint_every`` seconds; ``resume`` restores from it.
+"""
+import numpy as np
+
+from ..options import Option
+from .base import SamplerAdapter, SamplerResult
+
+
+class DynestyAdapter(SamplerAdapter):
+    name = "dynesty"
+    description = "nested sampling (dynesty, multi-ellipsoid bounds as MultiNest); gives ln Z"
+    options = {
+        "nlive": Option(int, 400, "live points", minimum=10),
+        "dlogz": Option(float, 0.5, "stop when the remaining evidence is below this (ln units)",
+                        minimum=0.0, exclusive_minimum=True),
+        "bound": Option(str, "multi", "bounding method", choices=("multi", "single", "balls",
+                                                                     "cubes", "none")),
+        "sample": Option(str, "rwalk", "sampling method inside the bounds",
+                         choices=("auto", "unif", "rwalk", "slice", "rslice")),
+        "maxcall": Option(int, 2_000_000, "hard cap on likelihood calls", minimum=1),
+        "checkpoint_every": Option(float, 30.0, "seconds between checkpoints", minimum=1.0),
+    }
+
+    def run(self, posterior, workdir, seed, resume=False, progress=True):
+        import dynesty   # imported here: only runs that use it pay for it
+
+        checkpoint = workdir / "dynesty.save"
+        s = self.settings
+        if resume and checkpoint.exists():
+            sampler = dynesty.NestedSampler.restore(str(checkpoint))
+            posterior = _restored_posterior(sampler, type(posterior))   # keeps its counters
+            resume_run = True
+        else:
+            rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+            sampler = dynesty.NestedSampler(posterior.finite_loglike, posterior.prior_transform,
+                                            posterior.ndim, nlive=s["nlive"], bound=s["bound"],
+                                            sample=s["sample"], rstate=rng)
+            resume_run = False
+        sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=progress,
+                           checkpoint_file=str(checkpoint), checkpoint_every=s["checkpoint_every"],
+                           resume=resume_run)
+        res = sampler.results
+        weights = np.exp(res["logwt"] - res["logz"][-1])
+        return SamplerResult(
+            samples=np.asarray(res["samples"]), weights=weights / weights.sum(),
+            loglike=np.asarray(res["logl"]), logz=float(res["logz"][-1]),
+            logz_err=float(res["logzerr"][-1]), ncall=int(np.sum(res["ncall"])),
+            info={"niter": int(res["niter"]), "efficiency_percent": float(res["eff"])},
+            ), posterior
+
+
+def _restored_posterior(sampler, posterior_type):
+    """The Posterior object inside a restored dynesty sampler (wrapped by dynesty)."""
+    obj = sampler.loglikelihood
+    for _ in range(6):
+        if isinstance(obj, posterior_type):
+            return obj
+        obj = next((getattr(obj, a) for a in ("loglikelihood", "func", "__self__")
+                    if hasattr(obj, a)), None)
+    raise RuntimeError("cannot find the likelihood object in the dynesty checkpoint")

@@ -1,0 +1,73 @@
+"""emcee affine-invariant ensemble MCMC.
+
+Checkpoints into emcee's HDF5 backend ``<workdir>/emcee.h5`` (every step); ``resume``
+continues the chain to ``nsteps``.  The first ``burn_fraction`` of steps is discarded.
+"""
+import math
+
+import numpy as np
+
+from ..options import Option
+from .base import SamplerAdapter, SamplerResult
+
+
+def initial_walkers(posterior, nwalkers, rng, max_tries=10000):
+    """Prior draws with finite log posterior, one per walker."""
+    start = []
+    for _ in range(max_tries):
+        theta = posterior.prior_transform(rng.uniform(size=posterior.ndim))
+        if math.isfinite(posterior.log_posterior(theta)[0]):
+            start.append(theta)
+            if len(start) == nwalkers:
+                return np.array(start)
+    raise RuntimeError(f"only {len(start)} of {nwalkers} prior draws have a finite likelihood "
+                       f"after {max_tries} tries: is the prior box inside the allowed region?")
+
+
+class EmceeAdapter(SamplerAdapter):
+    name = "emcee"
+    description = "ensemble MCMC (emcee); no evidence"
+    options = {
+        "nwalkers": Option(int, 32, "number of walkers (≥ 2 × free parameters)", minimum=2),
+        "nsteps": Option(int, 2000, "steps per walker", minimum=1),
+        "burn_fraction": Option(float, 0.3, "fraction of steps discarded as burn-in",
+                                minimum=0.0, maximum=0.95),
+        "thin": Option(int, 1, "keep every thin-th step", minimum=1),
+    }
+
+    def run(self, posterior, workdir, seed, resume=False, progress=True):
+        import emcee
+
+        s = self.settings
+        nwalkers = max(s["nwalkers"], 2 * posterior.ndim + 2)
+        backend = emcee.backends.HDFBackend(str(workdir / "emcee.h5"))
+        done = backend.iteration if resume and (workdir / "emcee.h5").exists() else 0
+        rng_start, rng_moves = (np.random.default_rng(c)
+                                for c in np.random.SeedSequence(seed).spawn(2))
+        if done == 0:
+            backend.reset(nwalkers, posterior.ndim)
+            start = initial_walkers(posterior, nwalkers, rng_start)
+        else:
+            start = None   # continue from the last stored state
+        sampler = emcee.EnsembleSampler(nwalkers, posterior.ndim, posterior.log_posterior,
+                                        backend=backend)
+        # emcee draws from numpy's global RandomState: seed it from our SeedSequence
+        sampler.random_state = np.random.RandomState(rng_moves.integers(2**32 - 1)).get_state()
+        remaining = s["nsteps"] - done
+        if remaining > 0:
+            sampler.run_mcmc(start, remaining, progress=progress)
+        burn = int(s["burn_fraction"] * s["nsteps"])
+        chain = backend.get_chain(discard=burn, thin=s["thin"], flat=True)
+        loglike = backend.get_blobs(discard=burn, thin=s["thin"], flat=True)
+        try:
+            tau = backend.get_autocorr_time(discard=burn, tol=0)
+            tau = [float(t) for t in tau]
+        except Exception:   # too short a chain: report nothing rather than fail
+            tau = None
+        weights = np.full(len(chain), 1.0 / len(chain))
+        return SamplerResult(samples=chain, weights=weights, loglike=np.asarray(loglike, float),
+                             ncall=int(posterior.ncall),
+                             info={"nwalkers": nwalkers, "burn_in_steps": burn,
+                                   "acceptance_fraction": float(np.mean(
+                                       sampler.acceptance_fraction)) if remaining > 0 else None,
+                                   "autocorr_time": tau}), posterior
