@@ -7,7 +7,9 @@ from importlib import metadata
 import numpy as np
 
 from . import analysis, output
+from .errors import ConfigError
 from .point import PARAMETERS, PARAMETER_LABELS
+from .progress import Throttle
 from .posterior import Posterior, derived_columns, derived_row
 from .samplers import sampler_class
 
@@ -32,8 +34,7 @@ def derived_table(posterior, samples, quiet=False):
     """Model parameters + derived columns + per-plugin log L for each sample (cached on
     repeats, e.g. MCMC rejections)."""
     cache, rows = {}, []
-    step = max(1, len(samples) // 10)
-    t0 = time.perf_counter()
+    throttle = Throttle()
     for i, theta in enumerate(samples):
         key = tuple(np.asarray(theta, float))
         if key not in cache:
@@ -41,17 +42,21 @@ def derived_table(posterior, samples, quiet=False):
             cache[key] = [params[p] for p in PARAMETERS] + derived_row(
                 params, posterior.likelihoods, posterior.settings)
         rows.append(cache[key])
-        if (i + 1) % step == 0:
-            log(f"derived quantities: {i + 1}/{len(samples)} samples "
-                f"({time.perf_counter() - t0:.1f} s)", quiet)
+        if not quiet:
+            throttle(f"derived quantities: {i + 1}/{len(samples)} samples",
+                     force=i + 1 == len(samples))
     return np.array(rows, dtype=float)
 
 
 def run_scan(config, resume=False, quiet=False):
     """Execute the run described by ``config`` (a RunConfig); returns the run directory."""
+    adapter = sampler_class(config.sampler_name)(config.sampler_settings)
+    try:
+        adapter.check_available()
+    except ConfigError as err:
+        raise err.located(where=config.path) from None
     out_dir = output.prepare_run_dir(config.output_dir, config.raw, config.overwrite, resume)
     posterior = Posterior.from_config(config)
-    adapter = sampler_class(config.sampler_name)(config.sampler_settings)
     log(f"run '{config.name}': sampler {config.sampler_name}, free parameters "
         f"{', '.join(posterior.free)}, likelihoods {', '.join(config.likelihoods)} → {out_dir}",
         quiet)

@@ -41,5 +41,8 @@ class SamplerAdapter:
     def __init__(self, settings):
         self.settings = settings
 
+    def check_available(self):
+        """Raise SamplerUnavailable when the backend cannot run here (before any output)."""
+
     def run(self, posterior, workdir, seed, resume=False, progress=True):
         raise NotImplementedError

@@ -6,6 +6,7 @@ Checkpoints to ``<workdir>/dynesty.save`` (dynesty's own format) every
 import numpy as np
 
 from ..options import Option
+from ..progress import dynesty_printer
 from .base import SamplerAdapter, SamplerResult
 
 
@@ -40,6 +41,7 @@ class DynestyAdapter(SamplerAdapter):
                                             sample=s["sample"], rstate=rng)
             resume_run = False
         sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=progress,
+                           print_func=dynesty_printer() if progress else None,
                            checkpoint_file=str(checkpoint), checkpoint_every=s["checkpoint_every"],
                            resume=resume_run)
         res = sampler.results

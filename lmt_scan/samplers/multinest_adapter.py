@@ -41,9 +41,12 @@ class MultiNestAdapter(SamplerAdapter):
         "importance_nested_sampling": Option(bool, False, "MultiNest's INS mode"),
     }
 
-    def run(self, posterior, workdir, seed, resume=False, progress=True):
+    def check_available(self):
         if not multinest_available():
             raise SamplerUnavailable(INSTALL_HINT, field="sampler.name")
+
+    def run(self, posterior, workdir, seed, resume=False, progress=True):
+        self.check_available()
         import pymultinest
 
         s = self.settings
