@@ -79,22 +79,40 @@ def three_body_F(r, w):
     The inner y integral of the quadratic numerator over [y_min, y_max] (Eqs. C4–C5)
     is done analytically: with A = r² − x + 1 and s = √λ(r², x, 1) = y_max − y_min,
     ∫dy [r²(y−1) − x(y−2) − y(y−1)] = s (A²/4 − s²/12 + 2x − r²).
-    The remaining x integral (x = m_{νν̄}²/m_Z′², pole at x = 1) is done numerically.
+    The x integral (x = m_νν̄²/m_Z′², Breit–Wigner pole at x = 1 of width w) is done
+    numerically; within 10³ w of the pole in the variable θ, x = 1 + w tan θ, which
+    turns the Lorentzian into a flat integrand (needed once r > 2, w ~ 10⁻⁸).
     """
     x_max = (r - 1.0) ** 2
+    if x_max <= 0.0:
+        return 0.0
 
-    def integrand(x):
+    def numerator(x):
         lam = r ** 4 - 2.0 * r ** 2 * (x + 1.0) + (x - 1.0) ** 2
         s = math.sqrt(max(lam, 0.0))
         a = r ** 2 - x + 1.0
-        return s * (a * a / 4.0 - s * s / 12.0 + 2.0 * x - r ** 2) / ((x - 1.0) ** 2 + w ** 2)
+        return s * (a * a / 4.0 - s * s / 12.0 + 2.0 * x - r ** 2)
 
-    if x_max <= 0.0:
-        return 0.0
-    points = [1.0] if x_max > 1.0 else None
-    if points:  # resolve the Breit–Wigner peak of width w around x = 1
-        points = [max(0.0, 1.0 - 50 * w), 1.0, min(x_max, 1.0 + 50 * w)]
-    value, _ = quad(integrand, 0.0, x_max, points=points, epsabs=0.0, epsrel=1e-8, limit=200)
+    def off_peak(lo, hi):
+        # in u = ln|x − 1| the 1/(x−1)² fall-off of the Breit–Wigner tail becomes smooth
+        side = 1.0 if lo >= 1.0 else -1.0
+        u_lo, u_hi = sorted((math.log(abs(lo - 1.0)), math.log(abs(hi - 1.0))))
+
+        def integrand(u):
+            d = math.exp(u)
+            return numerator(1.0 + side * d) * d / (d * d + w * w)
+        return quad(integrand, u_lo, u_hi, epsabs=0.0, epsrel=1e-9, limit=200)[0]
+
+    half = 1.0e3 * w
+    if x_max <= 1.0 - half:
+        return off_peak(0.0, x_max) if x_max < 1.0 else 0.0
+    top = min(1.0 + half, x_max)
+    peak = quad(lambda t: numerator(1.0 + w * math.tan(t)) / w,
+                math.atan(-half / w), math.atan((top - 1.0) / w),
+                epsabs=0.0, epsrel=1e-9, limit=200)[0]
+    value = off_peak(0.0, 1.0 - half) + peak
+    if x_max > top:
+        value += off_peak(top, x_max)
     return value
 
 
@@ -105,9 +123,15 @@ def width_phi_three_body(m_phi, m_Zp, g_p, w):
 
 
 def width_phi(m_phi, m_Zp, g_p, w):
-    """Total ϕ width [GeV] as in App. C: Eq. (C1) for m_ϕ ≥ 2m_Z′, Eq. (C2) for
-    m_Z′ ≤ m_ϕ < 2m_Z′, and 0 (decay to 4ν not computed in the paper) below m_Z′."""
-    if m_phi >= 2.0 * m_Zp:
+    """Total ϕ width [GeV] as in App. C: Eq. (C1) for m_ϕ > 2m_Z′, Eq. (C2) for
+    m_Z′ ≤ m_ϕ ≤ 2m_Z′ (C1 vanishes at threshold), and 0 below m_Z′ (ϕ → 4ν is
+    not computed in the paper).
+
+    Above threshold Eq. (C2) with a narrow Z′ tends to 2 BR(Z′→νν̄) × Eq. (C1) — either
+    Z′ of the pair can be the one that decays, while (C1) carries the identical-boson ½ —
+    so (C1) is the total width there and (C2) is not added to it.
+    """
+    if m_phi > 2.0 * m_Zp:
         return width_phi_to_ZpZp(m_phi, m_Zp, g_p)
     if m_phi >= m_Zp:
         return width_phi_three_body(m_phi, m_Zp, g_p, w)
