@@ -68,8 +68,8 @@ def test_g2_quadrature_against_closed_form():
 
 
 def test_white_dwarf_scaling():
-    # Sec. II A: (g′/7.7e-4)² (10 MeV/m_Z′)² ≲ 1.  Our |G_Z′|/(C_V G_F) follows g′⁴/m² … no:
-    # G_Z′ ∝ g′ ε ∝ g′², so the ratio scales as g′²/m² — the paper's combination.
+    # Sec. II A: (g′/7.7e-4)² (10 MeV/m_Z′)² ≲ 1.  G_Z′ ∝ g′ ε_AZ′ ∝ g′², so
+    # |G_Z′|/(C_V G_F) scales as (g′/m_Z′)², the paper's combination.
     base = zprime.white_dwarf_ratio(0.010, 7.7e-4)
     assert zprime.white_dwarf_ratio(0.020, 2 * 7.7e-4) == pytest.approx(base, rel=1e-12)
     assert zprime.white_dwarf_ratio(0.010, 2 * 7.7e-4) == pytest.approx(4 * base, rel=1e-12)
