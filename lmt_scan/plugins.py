@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import inspect
 import math
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Prior:
     """
 
     name = None
+    description = ""
     options = {}
     fixed = False
     log_axis = False
@@ -104,8 +106,11 @@ def _load_by_reference(reference, base):
             path = Path(target)
             if not path.is_file():
                 raise ConfigError(f"plugin file not found: {target}")
-            spec = importlib.util.spec_from_file_location(f"lmt_user_plugin_{path.stem}", path)
+            module_name = f"lmt_user_plugin_{path.stem}"
+            spec = importlib.util.spec_from_file_location(module_name, path)
             module = importlib.util.module_from_spec(spec)
+            # registered so instances pickle (checkpoints, process pools)
+            sys.modules[module_name] = module
             spec.loader.exec_module(module)
         else:
             module = importlib.import_module(target)

@@ -185,3 +185,126 @@ def sigmaT_k2_distinguishable(delta):
     delta = np.asarray(delta, dtype=float)
     ell = np.arange(delta.shape[-1] - 1)
     return 4.0 * math.pi * np.sum((ell + 1) * np.sin(delta[..., 1:] - delta[..., :-1]) ** 2, axis=-1)
+
+
+# ---------------------------------------------------------------------------
+# Numerical phase shifts (radial Schrödinger equation, Eq. 22)
+# ---------------------------------------------------------------------------
+def _potential(x, b):
+    """−2μV in x units: e^{−x/b}/x (attractive)."""
+    return np.exp(-x / b) / x
+
+
+def matching_radius(a, b, tail_tol):
+    """Smallest x with (b/(a x)) e^{−x/b} ≤ tail_tol: beyond it the neglected potential
+    tail can change any phase shift by at most ``tail_tol`` (dδ/dx ≤ e^{−x/b}/(a x))."""
+    x = max(b, 1.0 / a)
+    for _ in range(60):   # fixed-point iteration x = b ln(b/(a x tail_tol)), monotone
+        x_new = max(b * math.log(max(b / (a * x * tail_tol), 1.0 + 1e-12)), 1e-3 * b)
+        if abs(x_new - x) < 1e-10 * x:
+            break
+        x = x_new
+    return max(x, 2.0 * b)
+
+
+def barrier_start_points(a, ell, depth):
+    """Start radius x_s(ℓ) for the regular solution of partial wave ℓ ≥ 1, shape (n, L).
+
+    Inside x_safe, the root of x + a²x² = (ℓ+½)², every part of the potential
+    (e^{−x/b}/x ≤ 1/x) is weaker than the centrifugal term, so [x_s, x_safe] is
+    classically forbidden.  x_s is chosen with ∫ κ dx = ``depth`` over it, κ the
+    lower bound √((ℓ+½)² − x − a²x²)/x, so any irregular admixture of the start
+    values is suppressed by at least e^{−2 depth} at the turning point.
+    """
+    a = np.atleast_1d(np.asarray(a, dtype=float))[:, None, None]
+    lam2 = ((np.asarray(ell) + 0.5) ** 2)[None, :, None]
+    a2 = a * a
+    x_safe = np.where(a2 * lam2 > 1e-8, (np.sqrt(1.0 + 4.0 * a2 * lam2) - 1.0) / (2.0 * a2),
+                      lam2 * (1.0 - a2 * lam2))
+    log_t = np.linspace(-60.0, 0.0, 1201)[None, None, :]      # x = x_safe e^{log_t}
+    x = x_safe * np.exp(log_t)
+    integrand = np.sqrt(np.maximum(lam2 - x - a2 * x * x, 0.0))
+    dlog = log_t[0, 0, 1] - log_t[0, 0, 0]
+    # cumulative ∫_x^{x_safe} κ dx = ∫ √(…) d ln x, trapezoidal from the right
+    seg = 0.5 * (integrand[..., 1:] + integrand[..., :-1]) * dlog
+    tail = np.concatenate([np.cumsum(seg[..., ::-1], axis=-1)[..., ::-1],
+                           np.zeros(seg.shape[:-1] + (1,))], axis=-1)
+    idx = np.argmax(tail < depth, axis=-1) - 1        # last grid point with ≥ depth
+    idx = np.maximum(idx, 0)
+    return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0], x_safe[..., 0]
+
+
+def phase_shifts_numeric(a, b, lmax, dphi=0.04, tail_tol=1e-8, start_decay=12.0):
+    """Phase shifts δ_ℓ(a_i), ℓ = 0…lmax, by integrating the radial equation.
+
+    ``a``: array (n,) of velocities sharing one grid (same b).  RK4 for u'' = −Q u,
+    Q = a² + e^{−x/b}/x − ℓ(ℓ+1)/x², with steps of fixed phase advance ``dphi``
+    (h·max(√q, (ℓ_active+1)/x) = dphi).  ℓ = 0 starts at x₀ ≪ 1 from the series
+    u = x − x²/2; ℓ ≥ 1 start inside the centrifugal barrier at x_t e^{−start_decay/(ℓ+½)}
+    with the regular power law (the irregular admixture decays by e^{−2·start_decay}).
+    The solution is matched to ĵ_ℓ cos δ − ŷ_ℓ sin δ at :func:`matching_radius`.
+    Returns (delta, numeric, steps) with ``numeric`` False for ℓ whose centrifugal
+    barrier extends beyond the matching radius (δ = NaN there: use Born phases).
+    """
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    ell = np.arange(lmax + 1)
+    x_end = matching_radius(float(a.min()), b, tail_tol)
+    x_barrier, x_safe = barrier_start_points(a, ell, start_decay)
+    numeric = x_safe < x_end    # the others never reach the potential: Born phases
+    x0 = 1e-6 * min(1.0, b, 1.0 / float(a.max()))
+    x_start = np.where(ell == 0, x0, x_barrier)
+    x_start = np.maximum(x_start, x0)
+    x_start = np.where(numeric, x_start, np.inf)
+    # ℓ_active(x): largest ℓ started by x (over the batch)
+    start_min = np.minimum.accumulate(np.min(x_start, axis=0)[::-1])[::-1]
+
+    a2 = (a * a)[:, None]
+    cent = (ell * (ell + 1.0))[None, :]
+    u = np.zeros((a.size, lmax + 1))
+    v = np.zeros_like(u)
+    started = np.zeros(u.shape, dtype=bool)
+    x = x0
+    a2max = float(a2.max())
+    steps = 0
+    while x < x_end:
+        new = ~started & (x_start <= x * (1 + 1e-12))
+        if new.any():
+            s_ell = np.broadcast_to(ell, u.shape)[new]
+            u[new] = np.where(s_ell == 0, x - 0.5 * x * x, 1.0)
+            v[new] = np.where(s_ell == 0, 1.0 - x, (s_ell + 1.0) / x)
+            started |= new
+        n_active = np.searchsorted(start_min, x * (1 + 1e-12), side="right")
+        rate = math.sqrt(a2max + math.exp(-x / b) / x + (n_active / x) ** 2)
+        if x < 40.0 * b:
+            rate += 1.0 / b
+        h = min(dphi / rate, x_end - x)
+        xm, x1 = x + 0.5 * h, x + h
+        q0 = a2 + math.exp(-x / b) / x - cent / (x * x)
+        qm = a2 + math.exp(-xm / b) / xm - cent / (xm * xm)
+        q1 = a2 + math.exp(-x1 / b) / x1 - cent / (x1 * x1)
+        k1u, k1v = v, -q0 * u
+        k2u = v + 0.5 * h * k1v
+        k2v = -qm * (u + 0.5 * h * k1u)
+        k3u = v + 0.5 * h * k2v
+        k3v = -qm * (u + 0.5 * h * k2u)
+        k4u = v + h * k3v
+        k4v = -q1 * (u + h * k3u)
+        u = u + h / 6.0 * (k1u + 2.0 * k2u + 2.0 * k3u + k4u)
+        v = v + h / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+        x = x1
+        steps += 1
+        if steps % 64 == 0:   # keep magnitudes bounded (only ratios matter)
+            norm = np.sqrt(u * u + v * v / np.maximum(a2, 1e-300)) + 1e-300
+            u, v = u / norm, v / norm
+    z = a[:, None] * x
+    zz = np.broadcast_to(z, u.shape)
+    ll = np.broadcast_to(ell, u.shape)
+    with np.errstate(all="ignore"):
+        j = zz * spherical_jn(ll, zz)
+        dj = spherical_jn(ll, zz) + zz * spherical_jn(ll, zz, derivative=True)
+        y = zz * spherical_yn(ll, zz)
+        dy = spherical_yn(ll, zz) + zz * spherical_yn(ll, zz, derivative=True)
+        am = a[:, None]
+        delta = np.arctan2(am * dj * u - j * v, am * dy * u - y * v)
+    delta = np.where(numeric, delta, np.nan)
+    return delta, numeric, steps

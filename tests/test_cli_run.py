@@ -1,0 +1,169 @@
+"""End to end: run cards → chains, summary, corner plot; `point --json`; plugins; seeds."""
+import json
+import os
+import textwrap
+
+import numpy as np
+import pytest
+
+from lmt_scan import output
+from lmt_scan.samplers.multinest_adapter import multinest_available
+
+from conftest import REPO, run_cli, small_card
+
+POINT_ARGS = ["point", "--set", "m_Zp=10", "--set", "g_p=5e-4", "--set", "m_phi=20",
+              "--set", "M1=20", "--json"]
+
+
+def _check_run_dir(out):
+    for name in (output.RUN_CARD, output.CHAIN, output.EQUAL_WEIGHTS, output.PARAMNAMES,
+                 output.SUMMARY, output.RUN_INFO, "corner.png", "corner.pdf"):
+        assert (out / name).is_file(), name
+    chain = np.loadtxt(out / output.CHAIN)
+    names = [line.split("\t")[0] for line in (out / output.PARAMNAMES).read_text().splitlines()]
+    assert chain.shape[1] == 2 + len(names)
+    assert np.isclose(chain[:, 0].sum(), 1.0)
+    assert names[:4] == ["m_Zp", "g_p", "m_phi", "M1"]
+    assert {"y*", "alpha_X*", "delta_a_mu*", "loglike.muon_g2*"} <= set(names)
+    # −2 ln L column equals −2 Σ per-plugin log L
+    per_plugin = [i for i, n in enumerate(names) if n.startswith("loglike.")]
+    assert np.allclose(chain[:, 1], -2 * chain[:, [2 + i for i in per_plugin]].sum(axis=1))
+    summary = json.loads((out / output.SUMMARY).read_text())
+    assert {"parameters", "best_fit", "rejections", "ncall"} <= set(summary)
+    assert set(summary["parameters"]["g_p"]) >= {"mean", "interval68", "interval95", "best_fit"}
+    return summary
+
+
+def test_dynesty_run_writes_everything(card_factory, tmp_path):
+    card = card_factory()
+    result = run_cli("run", card)
+    assert result.returncode == 0, result.stderr
+    summary = _check_run_dir(tmp_path / "out_small")
+    assert summary["logz"] is not None
+    # the g−2 band: at m_Z′ ~ tens of MeV the posterior of g′ sits at a few 1e-4 … 1e-3
+    lo, hi = summary["parameters"]["g_p"]["interval95"]
+    assert 1e-4 < lo < hi < 3e-3
+    # refuses to overwrite without being told
+    again = run_cli("run", card)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+def test_emcee_run_writes_everything(card_factory, tmp_path):
+    card = card_factory(sampler={"name": "emcee", "nwalkers": 8, "nsteps": 150})
+    result = run_cli("run", card)
+    assert result.returncode == 0, result.stderr
+    summary = _check_run_dir(tmp_path / "out_small")
+    assert summary["logz"] is None
+
+
+@pytest.mark.skipif(not multinest_available(),
+                    reason="libmultinest (MultiNest's shared library) is not installed")
+def test_multinest_run_writes_everything(card_factory, tmp_path):
+    card = card_factory(sampler={"name": "multinest", "nlive": 60})
+    result = run_cli("run", card)
+    assert result.returncode == 0, result.stderr
+    _check_run_dir(tmp_path / "out_small")
+
+
+@pytest.mark.skipif(multinest_available(), reason="libmultinest is installed here")
+def test_multinest_missing_gives_install_hint(card_factory, tmp_path):
+    card = card_factory(sampler={"name": "multinest"})
+    result = run_cli("run", card)
+    assert result.returncode == 2
+    assert "libmultinest" in result.stderr and "LD_LIBRARY_PATH" in result.stderr
+    assert not (tmp_path / "out_small").exists()   # nothing written before the check
+
+
+def test_same_seed_same_chain(tmp_path):
+    chains = []
+    for tag in ("a", "b"):
+        card = small_card(tmp_path, name=f"seed_{tag}", seed=11)
+        assert run_cli("run", card, "--quiet").returncode == 0
+        chains.append(np.loadtxt(tmp_path / f"out_seed_{tag}" / output.CHAIN))
+    assert np.array_equal(chains[0], chains[1], equal_nan=True)   # NaN: y rejected there
+    other = small_card(tmp_path, name="seed_c", seed=12)
+    assert run_cli("run", other, "--quiet").returncode == 0
+    assert not np.array_equal(chains[0][:50], np.loadtxt(tmp_path / "out_seed_c" / output.CHAIN)[:50])
+
+
+def test_point_json_keys():
+    result = run_cli(*POINT_ARGS)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {"params", "derived", "loglike", "loglike_total"}
+    for key in ("y", "alpha_X", "M2", "eps_AZp", "tau_Zp_s", "tau_phi_s", "delta_a_mu",
+                "wd_ratio", "borexino_ratio"):
+        assert key in data["derived"], key
+    assert data["derived"]["eps_AZp"] == pytest.approx(-7.2e-6, rel=0.01)
+    assert data["derived"]["tau_Zp_s"] == pytest.approx(1e-14, rel=0.02)
+    assert {"muon_g2", "white_dwarf", "borexino"} <= set(data["loglike"])
+    assert data["loglike_total"] == pytest.approx(sum(data["loglike"].values()))
+
+
+def test_point_with_run_card_uses_its_likelihoods(card_factory):
+    card = card_factory(likelihoods={"muon_g2": {"dataset": "exp2025_wp2025"}})
+    result = run_cli("point", "--set", "m_Zp=10", "--set", "g_p=5e-4", "--run", card, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data["loglike"]) == ["muon_g2"]
+    assert data["params"]["m_phi"] == 20   # fixed value taken from the card
+
+
+def test_plugins_lists_everything():
+    result = run_cli("plugins")
+    assert result.returncode == 0
+    for name in ("muon_g2", "white_dwarf", "borexino", "log_uniform", "gaussian", "fixed",
+                 "dynesty", "emcee", "multinest", "x_f", "dataset"):
+        assert name in result.stdout
+
+
+TOY_PLUGIN = textwrap.dedent('''
+    from lmt_scan.options import Option
+    from lmt_scan.plugins import Likelihood
+
+    class HeavyZp(Likelihood):
+        """A toy outside observable: Gaussian in log10 m_Z′."""
+        name = "heavy_zp"
+        options = {"centre_MeV": Option(float, 100.0, "centre [MeV]", minimum=0.0)}
+        requires = ()
+
+        def loglike(self, point):
+            import math
+            return -0.5 * ((math.log10(point.params["m_Zp"]) -
+                            math.log10(self.opts["centre_MeV"])) / 0.05) ** 2
+''')
+
+
+def _m_zp_mean(out):
+    return json.loads((out / output.SUMMARY).read_text())["parameters"]["m_Zp"]["median"]
+
+
+def test_outside_plugin_by_file_reference(tmp_path):
+    plugin = tmp_path / "toy_plugin.py"
+    plugin.write_text(TOY_PLUGIN)
+    card = small_card(tmp_path, name="toy", likelihoods={
+        "muon_g2": {}, "toy": {"plugin": f"{plugin}:HeavyZp", "centre_MeV": 150.0}})
+    result = run_cli("run", card, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert _m_zp_mean(tmp_path / "out_toy") == pytest.approx(150.0, rel=0.1)
+
+
+def test_outside_plugin_through_entry_point(tmp_path):
+    # an installed distribution (here: a dist-info on PYTHONPATH) declaring the entry point
+    site = tmp_path / "site"
+    (site / "toy_lmt_plugin").mkdir(parents=True)
+    (site / "toy_lmt_plugin" / "__init__.py").write_text(TOY_PLUGIN)
+    dist = site / "toy_lmt_plugin-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-lmt-plugin\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[lmt_scan.likelihoods]\nheavy_zp = toy_lmt_plugin:HeavyZp\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), str(REPO)]))
+    listed = run_cli("plugins", env=env)
+    assert "heavy_zp" in listed.stdout
+    card = small_card(tmp_path, name="toy_ep", likelihoods={"muon_g2": {},
+                                                            "heavy_zp": {"centre_MeV": 40.0}})
+    result = run_cli("run", card, "--quiet", env=env)
+    assert result.returncode == 0, result.stderr
+    assert _m_zp_mean(tmp_path / "out_toy_ep") == pytest.approx(40.0, rel=0.1)
