@@ -207,34 +207,35 @@ def matching_radius(a, b, tail_tol):
     return max(x, 2.0 * b)
 
 
-def barrier_start_points(a, ell, depth):
-    """Start radius x_s(ℓ) for the regular solution of partial wave ℓ ≥ 1, shape (n, L).
+def barrier_start_points(a, b, ell, depth, x_end):
+    """Start radius x_s and innermost turning point x_t of partial waves ℓ ≥ 1, shape (n, L).
 
-    Inside x_safe, the root of x + a²x² = (ℓ+½)², every part of the potential
-    (e^{−x/b}/x ≤ 1/x) is weaker than the centrifugal term, so [x_s, x_safe] is
-    classically forbidden.  x_s is chosen with ∫ κ dx = ``depth`` over it, κ the
-    lower bound √((ℓ+½)² − x − a²x²)/x, so any irregular admixture of the start
-    values is suppressed by at least e^{−2 depth} at the turning point.
+    With h(x) = x e^{−x/b} + a²x², the region where (ℓ+½)² exceeds the running
+    maximum H(x) = max_{x'≤x} h(x') is classically forbidden; its edge is x_t.  x_s is
+    chosen with ∫_{x_s}^{x_t} √((ℓ+½)² − H)/x dx = ``depth`` (a lower bound on ∫κ dx),
+    so any irregular admixture of the start values is suppressed by ≥ e^{−2 depth}.
+    Log grid of relative resolution 1 %; x_t = ∞ when the barrier reaches ``x_end``.
     """
-    a = np.atleast_1d(np.asarray(a, dtype=float))[:, None, None]
-    lam2 = ((np.asarray(ell) + 0.5) ** 2)[None, :, None]
-    a2 = a * a
-    x_safe = np.where(a2 * lam2 > 1e-8, (np.sqrt(1.0 + 4.0 * a2 * lam2) - 1.0) / (2.0 * a2),
-                      lam2 * (1.0 - a2 * lam2))
-    log_t = np.linspace(-60.0, 0.0, 1201)[None, None, :]      # x = x_safe e^{log_t}
-    x = x_safe * np.exp(log_t)
-    integrand = np.sqrt(np.maximum(lam2 - x - a2 * x * x, 0.0))
-    dlog = log_t[0, 0, 1] - log_t[0, 0, 0]
-    # cumulative ∫_x^{x_safe} κ dx = ∫ √(…) d ln x, trapezoidal from the right
-    seg = 0.5 * (integrand[..., 1:] + integrand[..., :-1]) * dlog
-    tail = np.concatenate([np.cumsum(seg[..., ::-1], axis=-1)[..., ::-1],
-                           np.zeros(seg.shape[:-1] + (1,))], axis=-1)
-    idx = np.argmax(tail < depth, axis=-1) - 1        # last grid point with ≥ depth
-    idx = np.maximum(idx, 0)
-    return np.take_along_axis(x, idx[..., None], axis=-1)[..., 0], x_safe[..., 0]
+    a = np.atleast_1d(np.asarray(a, dtype=float))
+    lam2 = (np.asarray(ell, dtype=float) + 0.5) ** 2
+    log_x = np.arange(math.log(1e-12), math.log(x_end) + 0.01, 0.01)
+    x = np.exp(log_x)
+    x_start = np.empty((a.size, lam2.size))
+    x_turn = np.empty_like(x_start)
+    for i, ai in enumerate(a):
+        running = np.maximum.accumulate(x * np.exp(-x / b) + (ai * x) ** 2)
+        idx_t = np.searchsorted(running, lam2)            # first grid point with H ≥ λ²
+        kappa = np.sqrt(np.maximum(lam2[:, None] - running[None, :], 0.0))
+        cum = np.cumsum(kappa, axis=1) * 0.01            # ∫ from the grid start
+        at_turn = np.take_along_axis(cum, np.minimum(idx_t, x.size - 1)[:, None], axis=1)
+        remaining = at_turn - cum                          # ∫_x^{x_t}
+        idx_s = np.argmax(remaining < depth, axis=1) - 1
+        x_start[i] = x[np.maximum(idx_s, 0)]
+        x_turn[i] = np.where(idx_t < x.size, x[np.minimum(idx_t, x.size - 1)], np.inf)
+    return x_start, x_turn
 
 
-def phase_shifts_numeric(a, b, lmax, dphi=0.04, tail_tol=1e-8, start_decay=12.0):
+def phase_shifts_numeric(a, b, lmax, dphi=0.1, tail_tol=1e-6, start_decay=12.0):
     """Phase shifts δ_ℓ(a_i), ℓ = 0…lmax, by integrating the radial equation.
 
     ``a``: array (n,) of velocities sharing one grid (same b).  RK4 for u'' = −Q u,
@@ -249,8 +250,8 @@ def phase_shifts_numeric(a, b, lmax, dphi=0.04, tail_tol=1e-8, start_decay=12.0)
     a = np.atleast_1d(np.asarray(a, dtype=float))
     ell = np.arange(lmax + 1)
     x_end = matching_radius(float(a.min()), b, tail_tol)
-    x_barrier, x_safe = barrier_start_points(a, ell, start_decay)
-    numeric = x_safe < x_end    # the others never reach the potential: Born phases
+    x_barrier, x_turn = barrier_start_points(a, b, ell, start_decay, x_end)
+    numeric = x_turn < x_end    # the others never reach the potential: Born phases
     x0 = 1e-6 * min(1.0, b, 1.0 / float(a.max()))
     x_start = np.where(ell == 0, x0, x_barrier)
     x_start = np.maximum(x_start, x0)
@@ -308,3 +309,60 @@ def phase_shifts_numeric(a, b, lmax, dphi=0.04, tail_tol=1e-8, start_decay=12.0)
         delta = np.arctan2(am * dj * u - j * v, am * dy * u - y * v)
     delta = np.where(numeric, delta, np.nan)
     return delta, numeric, steps
+
+
+# ---------------------------------------------------------------------------
+# Semi-classical (WKB) phase shifts for k/m_ϕ ≫ 1
+# ---------------------------------------------------------------------------
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+
+
+def _outer_turning_point(a, b, lam):
+    """Largest root x₀ of λ² = x e^{−x/b} + a²x² (outermost classical turning point)."""
+    hi = lam / a                                     # g(hi) = −hi e^{−hi/b} < 0
+    grid = hi[:, None] * np.logspace(-14, 0, 561)[None, :]
+    g = lam[:, None] ** 2 - grid * np.exp(-grid / b) - (a * grid) ** 2
+    last_pos = grid.shape[1] - 1 - np.argmax((g > 0)[:, ::-1], axis=1)
+    lo = grid[np.arange(lam.size), last_pos]
+    hi = grid[np.arange(lam.size), np.minimum(last_pos + 1, grid.shape[1] - 1)]
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        pos = lam ** 2 - mid * np.exp(-mid / b) - (a * mid) ** 2 > 0
+        lo, hi = np.where(pos, mid, lo), np.where(pos, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+def phase_shifts_wkb(a, b, lmax, tail_tol=1e-6):
+    """WKB phase shifts with the Langer replacement ℓ(ℓ+1) → (ℓ+½)², ℓ = 0…lmax (scalar a, b).
+
+    δ_ℓ = ∫_{x₀}^{X} (p − a) dx + a(X − x₀) − √(a²X² − λ²) + λ arccos(λ/(aX)),
+    p = √(a² + e^{−x/b}/x − λ²/x²), x₀ the outermost turning point, X the matching
+    radius (tail phase < ``tail_tol``); the free-wave phase is subtracted analytically.
+    The integral uses x = x₀ + t² and composite Gauss–Legendre panels doubling in t.
+    Partial waves with λ/a ≥ X never reach the potential: Born phases.
+    """
+    ell = np.arange(lmax + 1)
+    lam = ell + 0.5
+    x_end = matching_radius(a, b, tail_tol)
+    delta = phase_shifts_born(a, b, lmax)
+    inside = lam / a < 0.999 * x_end
+    if not inside.any():
+        return delta
+    lam_in = lam[inside]
+    x0 = _outer_turning_point(a, b, lam_in)
+    t_end = np.sqrt(x_end - x0)
+    t_first = np.minimum(0.05 * np.sqrt(x0) + 1e-8, t_end)
+    n_panels = int(np.ceil(np.log2(np.max(t_end / t_first)))) + 2
+    edges = np.minimum(t_first[:, None] * 2.0 ** np.arange(-1, n_panels)[None, :], t_end[:, None])
+    edges[:, 0] = 0.0
+    left, right = edges[:, :-1, None], edges[:, 1:, None]
+    t = 0.5 * (left + right) + 0.5 * (right - left) * _GL_NODES
+    w = 0.5 * (right - left) * _GL_WEIGHTS
+    x = x0[:, None, None] + t * t
+    lam2 = (lam_in ** 2)[:, None, None]
+    p2 = a * a + np.exp(-x / b) / x - lam2 / (x * x)
+    p = np.sqrt(np.maximum(p2, 0.0))
+    integral = np.sum(w * 2.0 * t * (p - a), axis=(1, 2))
+    free_tail = lam_in ** 2 / (a * x_end + np.sqrt((a * x_end) ** 2 - lam_in ** 2))
+    delta[inside] = integral - a * x0 + free_tail + lam_in * np.arccos(lam_in / (a * x_end))
+    return delta

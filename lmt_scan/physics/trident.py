@@ -366,13 +366,24 @@ def ratio_from_coefficients(g_p, x, y):
 def interpolate_coefficients(m_Zp, log_m_grid, log_x_grid, log_y_grid):
     """(x, y) at m_Z′ [GeV] by linear interpolation of ln x, ln y in ln m_Z′.
 
-    Below the grid x, y are held at the first node (the light-Z′ plateau: the
-    integrand vanishes as Q_ν² → 0); above it they follow the contact scaling
-    x ∝ m⁻², y ∝ m⁻⁴ from the last node.
+    Below the grid the first interval's power law is continued (x is on its light-Z′
+    plateau there, the integrand vanishing as Q_ν² → 0; y grows like ln(1/m));
+    above it the contact scaling x ∝ m⁻², y ∝ m⁻⁴ (exact to ⟨Q_ν²⟩/m² ≲ 1e-5 at 1 TeV).
     """
     lm = math.log(m_Zp)
     if lm > log_m_grid[-1]:
         d = lm - log_m_grid[-1]
         return math.exp(log_x_grid[-1] - 2.0 * d), math.exp(log_y_grid[-1] - 4.0 * d)
+    if lm < log_m_grid[0]:
+        d = (lm - log_m_grid[0]) / (log_m_grid[1] - log_m_grid[0])
+        return (math.exp(log_x_grid[0] + d * (log_x_grid[1] - log_x_grid[0])),
+                math.exp(log_y_grid[0] + d * (log_y_grid[1] - log_y_grid[0])))
     return (math.exp(np.interp(lm, log_m_grid, log_x_grid)),
             math.exp(np.interp(lm, log_m_grid, log_y_grid)))
+
+
+def coupling_for_ratio(ratio, x, y):
+    """g′ at which 1 + g′²x + g′⁴y equals ``ratio`` (> 1): the positive root in g′²."""
+    excess = ratio - 1.0
+    g2 = 2.0 * excess / (x + math.sqrt(x * x + 4.0 * y * excess))
+    return math.sqrt(g2)
