@@ -97,3 +97,9 @@ def test_phi_lifetime_below_one_second_for_heavier_phi():
             p = ModelPoint(m_zp, g, ratio * m_zp, 20.0)
             assert p["tau_phi_s"] < 1.0
     assert ModelPoint(10.0, 5e-4, 5.0, 20.0)["tau_phi_s"] == math.inf
+
+
+def test_scalar_and_vector_sigmav_agree():
+    ys = np.logspace(-4, 0, 7)
+    vec = ds.sigmav_eff(ys, 20.0, 30.0, 20.0)
+    assert [ds._sigmav_eff_scalar(y, 20.0, 30.0, 20.0) for y in ys] == pytest.approx(vec, rel=1e-13)

@@ -45,6 +45,17 @@ def sigmav_eff(y, M1, v_Phi, x):
     return sigmav_11 * (r1 ** 2 + r2 ** 2) + 2.0 * sigmav_12 * r1 * r2
 
 
+def _sigmav_eff_scalar(y, M1, v_Phi, x):
+    """Scalar (math-module) twin of :func:`sigmav_eff` for the root finder's inner loop."""
+    m_N = M1 + y * v_Phi / SQRT2
+    boltzmann = math.exp(-SQRT2 * y * v_Phi / m_N * x)
+    r1 = 1.0 / (1.0 + boltzmann)
+    r2 = boltzmann * r1
+    prefactor = y ** 4 / (64.0 * math.pi * m_N ** 2)
+    return (9.0 * prefactor / x * (r1 * r1 + r2 * r2)
+            + 2.0 * (prefactor - 9.0 * prefactor / (4.0 * x)) * r1 * r2)
+
+
 _Y_GRID = np.logspace(-5.0, math.log10(math.sqrt(4.0 * math.pi)), 160)
 
 
@@ -59,7 +70,7 @@ def relic_yukawa(M1, v_Phi, sigmav_target, x_f=20.0):
     if crossings.size == 0:
         return None
     i = crossings[0]
-    return brentq(lambda y: float(sigmav_eff(y, M1, v_Phi, x_f)) - sigmav_target,
+    return brentq(lambda y: _sigmav_eff_scalar(y, M1, v_Phi, x_f) - sigmav_target,
                   _Y_GRID[i], _Y_GRID[i + 1], xtol=1e-14, rtol=1e-12)
 
 
