@@ -19,15 +19,24 @@ def evaluate_point(params, likelihoods, settings, stop_at_first_rejection=True):
     """Evaluate every likelihood at ``params`` (dict of the four parameters).
 
     Returns ``(point, total, per_plugin, reason)``: ``per_plugin`` maps label → log L
-    (−∞ where rejected), ``reason`` is the first rejection reason or None.
+    (−∞ where rejected), ``reason`` is the first rejection reason or None.  With
+    ``stop_at_first_rejection`` the remaining plugins are skipped after a rejection
+    (the sampler's hot path); otherwise every plugin is evaluated (derived columns).
     """
-    per_plugin = {}
     try:
         point = ModelPoint.from_dict(params, settings)
     except PointRejected as rejected:
         return None, -math.inf, {label: -math.inf for label in likelihoods}, rejected.reason
     reason = None
+    if settings["require_relic"]:
+        try:
+            point["y"]      # the model is defined with y fixed by the relic density
+        except PointRejected as rejected:
+            reason = rejected.reason
+    per_plugin = {}
     for label, likelihood in likelihoods.items():
+        if reason and stop_at_first_rejection:
+            break
         try:
             value = float(likelihood.loglike(point))
             if math.isnan(value):
@@ -41,8 +50,6 @@ def evaluate_point(params, likelihoods, settings, stop_at_first_rejection=True):
         except Exception as exc:   # failing physics must never crash a run: count it
             value, reason = -math.inf, reason or f"{label}:{type(exc).__name__}"
         per_plugin[label] = value
-        if reason and stop_at_first_rejection:
-            break
     total = sum(per_plugin.values()) if reason is None else -math.inf
     return point, total, per_plugin, reason
 

@@ -25,9 +25,11 @@ def _check_run_dir(out):
     assert np.isclose(chain[:, 0].sum(), 1.0)
     assert names[:4] == ["m_Zp", "g_p", "m_phi", "M1"]
     assert {"y*", "alpha_X*", "delta_a_mu*", "loglike.muon_g2*"} <= set(names)
-    # −2 ln L column equals −2 Σ per-plugin log L
-    per_plugin = [i for i, n in enumerate(names) if n.startswith("loglike.")]
-    assert np.allclose(chain[:, 1], -2 * chain[:, [2 + i for i in per_plugin]].sum(axis=1))
+    # −2 ln L column equals −2 Σ per-plugin log L wherever the point is valid
+    per_plugin = [2 + i for i, n in enumerate(names) if n.startswith("loglike.")]
+    valid = np.isfinite(chain[:, names.index("y*") + 2])
+    assert valid.sum() > 0.5 * len(chain)
+    assert np.allclose(chain[valid, 1], -2 * chain[valid][:, per_plugin].sum(axis=1))
     summary = json.loads((out / output.SUMMARY).read_text())
     assert {"parameters", "best_fit", "rejections", "ncall"} <= set(summary)
     assert set(summary["parameters"]["g_p"]) >= {"mean", "interval68", "interval95", "best_fit"}
@@ -40,6 +42,9 @@ def test_dynesty_run_writes_everything(card_factory, tmp_path):
     assert result.returncode == 0, result.stderr
     summary = _check_run_dir(tmp_path / "out_small")
     assert summary["logz"] is not None
+    # heavy Z′ at small g′ means v_Φ = m_Z′/g′ ≫ M1: no pseudo-Dirac relic solution there,
+    # and the run counts those points by reason
+    assert summary["rejections"].get("pseudo_dirac_violated", 0) > 0
     # the g−2 band: at m_Z′ ~ tens of MeV the posterior of g′ sits at a few 1e-4 … 1e-3
     lo, hi = summary["parameters"]["g_p"]["interval95"]
     assert 1e-4 < lo < hi < 3e-3
@@ -143,10 +148,10 @@ def test_outside_plugin_by_file_reference(tmp_path):
     plugin = tmp_path / "toy_plugin.py"
     plugin.write_text(TOY_PLUGIN)
     card = small_card(tmp_path, name="toy", likelihoods={
-        "muon_g2": {}, "toy": {"plugin": f"{plugin}:HeavyZp", "centre_MeV": 150.0}})
+        "muon_g2": {}, "toy": {"plugin": f"{plugin}:HeavyZp", "centre_MeV": 25.0}})
     result = run_cli("run", card, "--quiet")
     assert result.returncode == 0, result.stderr
-    assert _m_zp_mean(tmp_path / "out_toy") == pytest.approx(150.0, rel=0.1)
+    assert _m_zp_mean(tmp_path / "out_toy") == pytest.approx(25.0, rel=0.1)
 
 
 def test_outside_plugin_through_entry_point(tmp_path):
@@ -163,7 +168,7 @@ def test_outside_plugin_through_entry_point(tmp_path):
     listed = run_cli("plugins", env=env)
     assert "heavy_zp" in listed.stdout
     card = small_card(tmp_path, name="toy_ep", likelihoods={"muon_g2": {},
-                                                            "heavy_zp": {"centre_MeV": 40.0}})
+                                                            "heavy_zp": {"centre_MeV": 12.0}})
     result = run_cli("run", card, "--quiet", env=env)
     assert result.returncode == 0, result.stderr
-    assert _m_zp_mean(tmp_path / "out_toy_ep") == pytest.approx(40.0, rel=0.1)
+    assert _m_zp_mean(tmp_path / "out_toy_ep") == pytest.approx(12.0, rel=0.1)

@@ -11,7 +11,10 @@ model_setting("x_f", float, 20.0, "freeze-out x_f = M1/T_f at which Eq. (21) is 
 model_setting("sigmav_target_cm3_s", float, c.sigmav_canonical_cm3_s,
               "canonical ⟨σv⟩ [cm³/s] that ⟨σv⟩_eff must equal (Sec. III A)",
               minimum=0.0, exclusive_minimum=True)
-model_setting("pseudo_dirac_max", float, 0.3,
+model_setting("require_relic", bool, True,
+              "reject points (log L = −∞) where no relic-density Yukawa exists or the "
+              "pseudo-Dirac condition fails, whether or not a likelihood reads y")
+model_setting("pseudo_dirac_max", float, 0.5,
               "largest y·v_Φ/m_N accepted as pseudo-Dirac (m_N ≫ y v_Φ, Sec. III)",
               minimum=0.0, exclusive_minimum=True)
 
