@@ -40,10 +40,14 @@ class DynestyAdapter(SamplerAdapter):
                                             posterior.ndim, nlive=s["nlive"], bound=s["bound"],
                                             sample=s["sample"], rstate=rng)
             resume_run = False
-        sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=progress,
-                           print_func=dynesty_printer() if progress else None,
-                           checkpoint_file=str(checkpoint), checkpoint_every=s["checkpoint_every"],
-                           resume=resume_run)
+        try:
+            sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=progress,
+                               print_func=dynesty_printer() if progress else None,
+                               checkpoint_file=str(checkpoint),
+                               checkpoint_every=s["checkpoint_every"], resume=resume_run)
+        except KeyboardInterrupt:
+            sampler.save(str(checkpoint))    # Ctrl-C: keep everything done so far
+            raise
         res = sampler.results
         weights = np.exp(res["logwt"] - res["logz"][-1])
         return SamplerResult(
