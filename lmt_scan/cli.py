@@ -40,10 +40,13 @@ def _parse_set(items, where="--set"):
 
 def cmd_run(args):
     from .config import load_run_card
+    if args.jobs < 1:
+        raise ConfigError(f"must be >= 1, got {args.jobs}", where="--jobs")
     from .runner import run_scan
     config = load_run_card(args.card, output_override=args.output,
                            sampler_override=args.sampler, overwrite=args.overwrite)
-    run_scan(config, resume=args.resume, quiet=args.quiet)
+    from .parallel import mpi_rank
+    run_scan(config, resume=args.resume, quiet=args.quiet or mpi_rank() > 0, jobs=args.jobs)
     return 0
 
 
@@ -140,6 +143,8 @@ def build_parser():
     p.add_argument("--resume", action="store_true", help="continue an interrupted run")
     p.add_argument("--sampler", help="use this sampler instead of the card's (its defaults)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="local worker processes (under mpiexec the MPI ranks are used instead)")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("point", help="evaluate one model point")
     p.add_argument("--set", action="append", metavar="NAME=VALUE",

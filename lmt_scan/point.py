@@ -87,4 +87,7 @@ class ModelPoint:
             except PointRejected as rejected:
                 values[name] = None
                 reasons[name] = rejected.reason
+            except Exception as exc:   # a failing provider must not take the others down
+                values[name] = None
+                reasons[name] = f"error: {type(exc).__name__}: {exc}"
         return values, reasons

@@ -84,10 +84,17 @@ class Posterior:
     def log_prior(self, theta):
         return sum(self.priors[p].log_density(float(t)) for p, t in zip(self.free, theta))
 
+    log_zero = LOG_ZERO
+
+    def loglike_with_reason(self, theta):
+        """(total log L, rejection reason or None) at ``theta``; nothing is counted."""
+        _, total, _, reason = evaluate_point(self.params(theta), self.likelihoods, self.settings)
+        return total, reason
+
     def loglike(self, theta):
         """Total log L at ``theta`` (−∞ with the reason counted)."""
         self.ncall += 1
-        _, total, _, reason = evaluate_point(self.params(theta), self.likelihoods, self.settings)
+        total, reason = self.loglike_with_reason(theta)
         if reason is not None:
             self.reasons[reason] += 1
         return total
@@ -120,14 +127,13 @@ def derived_row(params, likelihoods, settings):
     from .derived import DERIVED
     point, _, per_plugin, _ = evaluate_point(params, likelihoods, settings,
                                              stop_at_first_rejection=False)
+    stored = [q.name for q in DERIVED.values() if q.store]
+    values = point.derived(stored)[0] if point is not None else {}
     row = []
     for quantity in DERIVED.values():
         if not quantity.store:
             continue
-        try:
-            value = point[quantity.name] if point is not None else None
-        except PointRejected:
-            value = None
+        value = values.get(quantity.name)
         if quantity.keys:
             row.extend(math.nan if value is None else float(value[k]) for k in quantity.keys)
         else:

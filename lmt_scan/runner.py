@@ -10,6 +10,7 @@ from . import analysis, output
 from .errors import ConfigError
 from .point import PARAMETERS, PARAMETER_LABELS
 from .progress import Throttle
+from .parallel import pool_for
 from .posterior import Posterior, derived_columns, derived_row
 from .samplers import sampler_class
 
@@ -48,22 +49,36 @@ def derived_table(posterior, samples, quiet=False):
     return np.array(rows, dtype=float)
 
 
-def run_scan(config, resume=False, quiet=False):
-    """Execute the run described by ``config`` (a RunConfig); returns the run directory."""
+def run_scan(config, resume=False, quiet=False, jobs=1):
+    """Execute the run described by ``config`` (a RunConfig); returns the run directory.
+
+    Under mpiexec every rank calls this; only rank 0 writes output and progress, the
+    other ranks evaluate likelihoods and return None.
+    """
     adapter = sampler_class(config.sampler_name)(config.sampler_settings)
     try:
         adapter.check_available()
     except ConfigError as err:
         raise err.located(where=config.path) from None
-    out_dir = output.prepare_run_dir(config.output_dir, config.raw, config.overwrite, resume)
     posterior = Posterior.from_config(config)
-    log(f"run '{config.name}': sampler {config.sampler_name}, free parameters "
+    with pool_for(posterior, jobs) as (pool, is_master):
+        if not is_master:
+            return None
+        return _run_master(config, adapter, posterior, pool, resume, quiet)
+
+
+def _run_master(config, adapter, posterior, pool, resume, quiet):
+    out_dir = output.prepare_run_dir(config.output_dir, config.raw, config.overwrite, resume)
+    workers = f", {pool.size} parallel workers" if pool is not None else ""
+    log(f"run '{config.name}': sampler {config.sampler_name}{workers}, free parameters "
         f"{', '.join(posterior.free)}, likelihoods {', '.join(config.likelihoods)} → {out_dir}",
         quiet)
     t0 = time.perf_counter()
     result, posterior = adapter.run(posterior, out_dir / output.CHECKPOINT_DIR, config.seed,
-                                    resume=resume, progress=not quiet)
+                                    resume=resume, progress=not quiet, pool=pool)
     wall = time.perf_counter() - t0
+    if pool is not None:
+        pool.collect_counts()
     log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s "
         f"({result.ncall / max(wall, 1e-9):.0f} calls/s)", quiet)
 
@@ -74,6 +89,7 @@ def run_scan(config, resume=False, quiet=False):
                         result.loglike, table, config.seed)
     run_info = {
         "name": config.name, "sampler": config.sampler_name, "seed": config.seed,
+        "parallel_workers": pool.size if pool is not None else 1,
         "free_parameters": posterior.free, "log_axis": {p: config.priors[p].log_axis
                                                          for p in PARAMETERS},
         "logz": result.logz, "logz_err": result.logz_err, "ncall": result.ncall,

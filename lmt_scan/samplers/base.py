@@ -44,5 +44,6 @@ class SamplerAdapter:
     def check_available(self):
         """Raise SamplerUnavailable when the backend cannot run here (before any output)."""
 
-    def run(self, posterior, workdir, seed, resume=False, progress=True):
+    def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
+        """Sample ``posterior``; ``pool`` (with ``map`` and ``size``) parallelises calls."""
         raise NotImplementedError

@@ -6,6 +6,7 @@ Checkpoints to ``<workdir>/dynesty.save`` (dynesty's own format) every
 import numpy as np
 
 from ..options import Option
+from .. import parallel
 from ..progress import dynesty_printer
 from .base import SamplerAdapter, SamplerResult
 
@@ -25,20 +26,26 @@ class DynestyAdapter(SamplerAdapter):
         "checkpoint_every": Option(float, 30.0, "seconds between checkpoints", minimum=1.0),
     }
 
-    def run(self, posterior, workdir, seed, resume=False, progress=True):
+    def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         import dynesty   # imported here: only runs that use it pay for it
 
         checkpoint = workdir / "dynesty.save"
         s = self.settings
         if resume and checkpoint.exists():
-            sampler = dynesty.NestedSampler.restore(str(checkpoint))
-            posterior = _restored_posterior(sampler, type(posterior))   # keeps its counters
+            sampler = dynesty.NestedSampler.restore(str(checkpoint), pool=pool)
+            if pool is None:
+                posterior = _restored_posterior(sampler, type(posterior))   # keeps its counters
             resume_run = True
         else:
             rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
-            sampler = dynesty.NestedSampler(posterior.finite_loglike, posterior.prior_transform,
-                                            posterior.ndim, nlive=s["nlive"], bound=s["bound"],
-                                            sample=s["sample"], rstate=rng)
+            if pool is None:
+                functions, parallel_args = (posterior.finite_loglike, posterior.prior_transform), {}
+            else:   # module-level functions: only parameter vectors travel to the workers
+                functions = (parallel.finite_loglike, parallel.prior_transform)
+                parallel_args = {"pool": pool, "queue_size": pool.size}
+            sampler = dynesty.NestedSampler(*functions, posterior.ndim, nlive=s["nlive"],
+                                            bound=s["bound"], sample=s["sample"], rstate=rng,
+                                            **parallel_args)
             resume_run = False
         try:
             sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=progress,

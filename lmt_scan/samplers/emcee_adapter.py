@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .. import parallel
 from ..options import Option
 from .base import SamplerAdapter, SamplerResult
 
@@ -35,7 +36,7 @@ class EmceeAdapter(SamplerAdapter):
         "thin": Option(int, 1, "keep every thin-th step", minimum=1),
     }
 
-    def run(self, posterior, workdir, seed, resume=False, progress=True):
+    def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         import emcee
 
         s = self.settings
@@ -49,8 +50,9 @@ class EmceeAdapter(SamplerAdapter):
             start = initial_walkers(posterior, nwalkers, rng_start)
         else:
             start = None   # continue from the last stored state
-        sampler = emcee.EnsembleSampler(nwalkers, posterior.ndim, posterior.log_posterior,
-                                        backend=backend)
+        log_prob = posterior.log_posterior if pool is None else parallel.log_posterior
+        sampler = emcee.EnsembleSampler(nwalkers, posterior.ndim, log_prob, backend=backend,
+                                        pool=pool)
         # emcee draws from numpy's global RandomState: seed it from our SeedSequence
         sampler.random_state = np.random.RandomState(rng_moves.integers(2**32 - 1)).get_state()
         remaining = s["nsteps"] - done

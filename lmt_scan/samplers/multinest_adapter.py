@@ -45,7 +45,9 @@ class MultiNestAdapter(SamplerAdapter):
         if not multinest_available():
             raise SamplerUnavailable(INSTALL_HINT, field="sampler.name")
 
-    def run(self, posterior, workdir, seed, resume=False, progress=True):
+    def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
+        """MultiNest parallelises itself under mpiexec (when libmultinest is built with
+        MPI); a Python pool is not used."""
         self.check_available()
         import pymultinest
 
