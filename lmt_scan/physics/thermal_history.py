@@ -9,13 +9,15 @@ Eqs. (B1)–(B3).  N_eff follows from Eq. (10) once T ≪ m_e, m_Z′.
 Pure functions; temperatures, masses and widths in GeV, densities in GeV⁴ / GeV³.
 Equation numbers refer to arXiv:1805.00651.
 """
+import functools
 import math
 
 import numpy as np
 from scipy.integrate import solve_ivp
+from scipy.interpolate import CubicSpline
 
 from . import constants as c
-from . import zprime
+from . import stiff_ode, zprime
 
 G_PHOTON = 2.0      # photon helicities
 G_ELECTRON = 2.0    # spin states of e⁻ (and of e⁺: the paper writes 2 s_e)
@@ -62,6 +64,28 @@ def _integrals(T, m, g, fermion):
     return rho, pressure, drho_dT
 
 
+def energy_density_difference(T, log_ratio, m, g, fermion):
+    """ρ_a(T e^q) − ρ_a(T) [GeV⁴] for q = ``log_ratio``, accurate to full relative precision
+    even when q ≈ 10⁻¹³ (tight coupling), where subtracting two ρ's would lose it all.
+
+    With a = E/T and a′ = a e^{−q}: f(a′) − f(a) = (e^{−a′} − e^{−a}) / ((1 ∓ e^{−a′})(1 ∓ e^{−a}))
+    (− for bosons), and e^{−a′} − e^{−a} is formed with expm1 of the small a′ − a.
+    """
+    T = np.asarray(T, dtype=float)
+    q = np.asarray(log_ratio, dtype=float)[..., None]
+    energy = np.sqrt(_U ** 2 + (m / T)[..., None] ** 2)
+    energy_p = energy * np.exp(-q)
+    expo, expo_p = np.exp(-energy), np.exp(-energy_p)
+    shift = energy * np.expm1(-q)            # a′ − a
+    # e^{−a′} − e^{−a}: −e^{−a′} expm1(a′ − a) for q ≥ 0, e^{−a} expm1(a − a′) for q < 0
+    numerator = np.where(q >= 0.0, -expo_p * np.expm1(np.minimum(shift, 0.0)),
+                         expo * np.expm1(np.minimum(-shift, 0.0)))
+    sign = 1.0 if fermion else -1.0
+    occupation_change = numerator / ((1.0 + sign * expo_p) * (1.0 + sign * expo))
+    norm = g / (2.0 * math.pi ** 2)
+    return norm * T ** 4 * np.sum(_W * _U ** 2 * energy * occupation_change, axis=-1)
+
+
 def energy_density(T, m, g, fermion):
     """ρ_a(T) [GeV⁴], Eq. (B3) with the distribution of Eq. (B1)."""
     return _integrals(T, m, g, fermion)[0]
@@ -88,92 +112,166 @@ def entropy_density_massless(T, g, fermion):
     return g * (7.0 / 8.0 if fermion else 1.0) * 2.0 * math.pi ** 2 / 45.0 * T ** 3
 
 
-# the massless species of each bath: γ (with e), ν_e, ν_μ + ν_τ; "2 s_ν" counts ν and ν̄
-_RHO_GAMMA = energy_density_massless(1.0, G_PHOTON, False)         # × T⁴
-_RHO_NU_FLAVOUR = energy_density_massless(1.0, 2 * G_NEUTRINO, True)   # ν + ν̄, × T⁴
+# the massless species: γ and one ν flavour ("2 s_ν" counts ν and ν̄); × T⁴
+_RHO_GAMMA = energy_density_massless(1.0, G_PHOTON, False)
+_RHO_NU_FLAVOUR = energy_density_massless(1.0, 2 * G_NEUTRINO, True)
+
+
+# --- fast thermodynamics for the ODE right-hand side -------------------------------
+# ρ/(gT⁴), p/(gT⁴) and (dρ/dT)/(gT³) depend on x = m/T only.  Their logarithms are
+# tabulated once from the quadrature above as cubic splines in t = ln x on
+# [ln X_MIN, ln X_MAX] (relative error < 1e-8) and evaluated with plain floats: the
+# right-hand side is called ~10³ times per solve and numpy's per-call overhead
+# would dominate.  Below X_MIN the functions are within ~x² of their massless values
+# (e and Z′ never get there for T_dec ≤ 5 MeV, m_Z′ ≥ 1 MeV); above X_MAX they are
+# < e⁻¹⁰⁰ and continued as e^{−(x − X_MAX)}.
+X_MIN, X_MAX, N_SPLINE = 1e-2, 1e2, 1501
+
+
+@functools.lru_cache(maxsize=2)
+def _log_thermo_table(fermion):
+    """(t₀, h, [interval → (c3, c2, c1, c0) for ln ρ, ln p, ln dρ/dT]) per unit g, T = 1."""
+    t = np.linspace(math.log(X_MIN), math.log(X_MAX), N_SPLINE)
+    values = np.log(np.array(_integrals(1.0, np.exp(t), 1.0, fermion)))
+    coefficients = CubicSpline(t, values, axis=1).c          # (power, interval, function)
+    table = [tuple(coefficients[:, i, :].T.ravel().tolist()) for i in range(N_SPLINE - 1)]
+    return float(t[0]), float(t[1] - t[0]), table
+
+
+def _spline_interval(x, fermion):
+    """(h, coefficients, offset inside the interval, tail beyond X_MAX) at x = m/T."""
+    t0, h, table = _log_thermo_table(fermion)
+    t = math.log(min(max(x, X_MIN), X_MAX))
+    index = min(int((t - t0) / h), len(table) - 1)
+    return h, table[index], t - t0 - index * h, max(x - X_MAX, 0.0)
+
+
+def _thermo(T, m, g, fermion):
+    """(ρ, p, dρ/dT) of one species at T [GeV] (scalar), from the splines."""
+    if m == 0.0:
+        rho = energy_density_massless(T, g, fermion)
+        return rho, rho / 3.0, 4.0 * rho / T
+    _, co, dt, tail = _spline_interval(m / T, fermion)
+    rho = g * T ** 4 * math.exp(((co[0] * dt + co[1]) * dt + co[2]) * dt + co[3] - tail)
+    p = g * T ** 4 * math.exp(((co[4] * dt + co[5]) * dt + co[6]) * dt + co[7] - tail)
+    drho = g * T ** 3 * math.exp(((co[8] * dt + co[9]) * dt + co[10]) * dt + co[11] - tail)
+    return rho, p, drho
+
+
+def _energy_change(T, log_ratio, m, g, fermion):
+    """ρ(T e^q) − ρ(T) [GeV⁴] (scalar), keeping full relative precision as q → 0.
+
+    ln ρ = ln g + 4 ln T + L(ln x) and ln x′ = ln x − q.  For |q| below the spline
+    spacing, L(t − q) − L(t) of the interval's cubic is factorised by q exactly, so
+    no digits cancel when T′ − T ~ 10⁻¹³ T (tight coupling, Γ/H up to ~10¹³).
+    """
+    q = log_ratio
+    h, co, dt, tail = _spline_interval(m / T, fermion)
+    if abs(q) >= h:
+        return _thermo(T * math.exp(q), m, g, fermion)[0] - _thermo(T, m, g, fermion)[0]
+    spline_change = -q * (co[2] + co[1] * (2.0 * dt - q) + co[0] * (3.0 * dt * dt - 3.0 * dt * q + q * q))
+    tail_change = tail - max(m / T * math.exp(-q) - X_MAX, 0.0)
+    rho = g * T ** 4 * math.exp(((co[0] * dt + co[1]) * dt + co[2]) * dt + co[3] - tail)
+    return rho * math.expm1(4.0 * q + spline_change + tail_change)
 
 
 def _bath_gamma_e(T):
-    """(ρ, p, dρ/dT) of the (γ, e⁺, e⁻) bath at T."""
-    rho_e, p_e, drho_e = _integrals(T, c.m_e, 2 * G_ELECTRON, True)
-    return (_RHO_GAMMA * T ** 4 + rho_e, _RHO_GAMMA * T ** 4 / 3.0 + p_e,
-            4.0 * _RHO_GAMMA * T ** 3 + drho_e)
+    """(ρ, p, dρ/dT) of the (γ, e⁺, e⁻) bath at T (scalar)."""
+    rho_e, p_e, drho_e = _thermo(T, c.m_e, 2 * G_ELECTRON, True)
+    rho_gamma = _RHO_GAMMA * T ** 4
+    return rho_gamma + rho_e, rho_gamma / 3.0 + p_e, 4.0 * rho_gamma / T + drho_e
 
 
 def _bath_nu_mu_tau_zp(T_p, m_Zp):
-    """(ρ, p, dρ/dT′) of the (ν_μ, ν_τ, Z′) bath at T′."""
-    rho_z, p_z, drho_z = _integrals(T_p, m_Zp, G_ZP, False)
+    """(ρ, p, dρ/dT′) of the (ν_μ, ν_τ, Z′) bath at T′ (scalar)."""
+    rho_z, p_z, drho_z = _thermo(T_p, m_Zp, G_ZP, False)
     rho_nu = 2.0 * _RHO_NU_FLAVOUR * T_p ** 4
     return rho_nu + rho_z, rho_nu / 3.0 + p_z, 4.0 * rho_nu / T_p + drho_z
 
 
+def _total_energy_density(T, T_nu, T_p, m_Zp):
+    """ρ_γ + 2ρ_e + 2ρ_νe + 2ρ_νμ + 2ρ_ντ + ρ_Z′ [GeV⁴] (the sum in Eq. 15)."""
+    return (_bath_gamma_e(T)[0] + _RHO_NU_FLAVOUR * T_nu ** 4
+            + _bath_nu_mu_tau_zp(T_p, m_Zp)[0])
+
+
 def hubble_rate(T, T_nu, T_p, m_Zp):
-    """H [GeV], Eq. (15): √(ρ_γ + 2ρ_e + 2ρ_νe + 2ρ_νμ + 2ρ_ντ + ρ_Z′)/(√3 m_Pl)."""
-    rho = (_bath_gamma_e(T)[0] + _RHO_NU_FLAVOUR * T_nu ** 4
-           + _bath_nu_mu_tau_zp(T_p, m_Zp)[0])
-    return np.sqrt(rho / 3.0) / c.M_Pl_reduced
+    """H [GeV], Eq. (15): √(ρ_tot/3)/m_Pl at T, T_ν, T′ [GeV], m_Pl the reduced Planck mass."""
+    return math.sqrt(_total_energy_density(T, T_nu, T_p, m_Zp) / 3.0) / c.M_Pl_reduced
 
 
-def temperature_derivatives(n_efolds, ratios, m_Zp, width_ee, T_dec):
-    """d(T/T_ν, T′/T_ν)/d ln a from Eqs. (11)–(13) [vectorised over columns of ``ratios``].
+def temperature_derivatives(n_efolds, ratio, log_ratio, m_Zp, width_ee, T_dec):
+    """d/dN of (T/T_ν, q = ln(T′/T)) with N = ln(a/a_dec), Eqs. (11)–(13).
 
-    The clock is T_ν = T_dec e^{−N} (Eq. 13: ν_e entropy conserved, T_ν a = const).
-    Writing Eqs. (11)–(12) per e-fold with d(s a³) = a³ (dρ/dT) dT / T and
-    T s = ρ + p gives dT/dN = [±Γ Δρ/H − 3(ρ + p)] / (dρ/dT),
-    Δρ = ρ_Z′(T′) − ρ_Z′(T) (decay at T′, inverse decay at T).
+    The clock is T_ν = T_dec e^{−N} (Eq. 13: the ν_e entropy is conserved, T_ν a =
+    const).  Writing Eqs. (11)–(12) per e-fold with d(s a³) = a³ (dρ/dT) dT / T and
+    T s = ρ + p gives d ln T/dN = [+Q − 3(ρ + p)] / (T dρ/dT) for (γ, e) and
+    d ln T′/dN = [−Q − 3(ρ′ + p′)] / (T′ dρ′/dT′), with Q = Γ [ρ_Z′(T′) − ρ_Z′(T)] / H
+    (decay at T′, inverse decay at T).  q rather than T′/T_ν is a state because
+    T′ − T is ~10⁻¹³ T in tight coupling.
     """
     T_nu = T_dec * math.exp(-n_efolds)
-    T, T_p = ratios[0] * T_nu, ratios[1] * T_nu
+    T = ratio * T_nu
+    T_p = T * math.exp(log_ratio)
     rho1, p1, drho1 = _bath_gamma_e(T)
     rho2, p2, drho2 = _bath_nu_mu_tau_zp(T_p, m_Zp)
     heat = 0.0
     if width_ee > 0.0:
-        hubble = np.sqrt((rho1 + rho2 + _RHO_NU_FLAVOUR * T_nu ** 4) / 3.0) / c.M_Pl_reduced
-        delta_rho = energy_density(T_p, m_Zp, G_ZP, False) - energy_density(T, m_Zp, G_ZP, False)
-        heat = width_ee * delta_rho / hubble
-    dT = (heat - 3.0 * (rho1 + p1)) / drho1
-    dT_p = (-heat - 3.0 * (rho2 + p2)) / drho2
-    return np.array([dT / T_nu + ratios[0], dT_p / T_nu + ratios[1]])
+        hubble = math.sqrt((rho1 + rho2 + _RHO_NU_FLAVOUR * T_nu ** 4) / 3.0) / c.M_Pl_reduced
+        heat = width_ee * _energy_change(T, log_ratio, m_Zp, G_ZP, False) / hubble
+    dlogT = (heat - 3.0 * (rho1 + p1)) / (drho1 * T)
+    dlogT_p = (-heat - 3.0 * (rho2 + p2)) / (drho2 * T_p)
+    return ratio * (dlogT + 1.0), dlogT_p - dlogT
 
 
-def solve_temperatures(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-8, atol=1e-10,
-                       method="BDF", dense_output=False):
-    """Integrate Eqs. (11)–(13) from T_ν = T_dec (all baths at one temperature) until
-    m_e/T_ν and m_Z′/T_ν exceed ``X_END``.
+def _n_efolds_end(m_Zp, T_dec):
+    """ln(T_dec/T_ν,end) with m/T_ν,end = X_END for the lighter of e and Z′."""
+    return max(math.log(T_dec * X_END / min(c.m_e, m_Zp)), 1.0)
 
-    Returns the ``solve_ivp`` result: ``t`` = ln(a/a_dec), ``y`` = (T/T_ν, T′/T_ν).
-    The system is stiff (Γ/H up to ~10⁹): an implicit method ("BDF" or "Radau")
-    with the Jacobian from vectorised finite differences.
+
+def final_temperatures(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
+                       method="rosenbrock"):
+    """(T, T_ν, T′) [GeV] after integrating Eqs. (11)–(13) from T_ν = T_dec (all baths at
+    one temperature) until m_e/T_ν and m_Z′/T_ν exceed ``X_END``.
+
+    The system is stiff (Γ/H up to ~10¹³).  ``method`` "rosenbrock" (default) uses
+    :mod:`.stiff_ode` with a fresh Jacobian every step; "BDF" or "Radau" call
+    ``scipy.integrate.solve_ivp`` and are kept for cross-checks at tight tolerance
+    only: with a stale Jacobian they can return wrong numbers silently at loose
+    tolerance (see ``stiff_ode``).
     """
-    T_end = min(c.m_e, m_Zp) / X_END
-    n_end = max(math.log(T_dec / T_end), 1.0)
-    result = solve_ivp(temperature_derivatives, (0.0, n_end), [1.0, 1.0], method=method,
-                       args=(m_Zp, width_ee, T_dec), rtol=rtol, atol=atol,
-                       vectorized=True, dense_output=dense_output)
-    if not result.success:
-        raise RuntimeError(f"thermal history did not integrate: {result.message}")
-    return result
+    def rhs(n, ratio, log_ratio):
+        return temperature_derivatives(n, ratio, log_ratio, m_Zp, width_ee, T_dec)
+
+    n_end = _n_efolds_end(m_Zp, T_dec)
+    if method == "rosenbrock":
+        ratio, log_ratio = stiff_ode.integrate(rhs, (1.0, 0.0), (0.0, n_end), rtol, atol).y
+    else:
+        result = solve_ivp(lambda n, y: rhs(n, y[0], y[1]), (0.0, n_end), [1.0, 0.0],
+                           method=method, rtol=rtol, atol=atol)
+        if not result.success:
+            raise RuntimeError(f"thermal history did not integrate: {result.message}")
+        ratio, log_ratio = result.y[:, -1]
+    T_nu = T_dec * math.exp(-n_end)
+    return ratio * T_nu, T_nu, ratio * T_nu * math.exp(log_ratio)
 
 
 def neff_from_temperatures(T, T_nu, T_p, m_Zp):
     """N_eff from Eq. (10): ρ_tot = ρ_γ [1 + N_eff (7/8)(4/11)^{4/3}], at T ≪ m_e."""
     rho_gamma = _RHO_GAMMA * T ** 4
-    rho_tot = (_bath_gamma_e(T)[0] + _RHO_NU_FLAVOUR * T_nu ** 4
-               + _bath_nu_mu_tau_zp(T_p, m_Zp)[0])
-    return NEFF_PREFACTOR * (rho_tot / rho_gamma - 1.0)
+    return NEFF_PREFACTOR * (_total_energy_density(T, T_nu, T_p, m_Zp) / rho_gamma - 1.0)
 
 
-def neff_for_width(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-8, atol=1e-10, method="BDF"):
+def neff_for_width(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
+                   method="rosenbrock"):
     """N_eff for a Z′ of mass m_Z′ [GeV] with Γ(Z′→e⁺e⁻) = ``width_ee`` [GeV]."""
     if width_ee <= 0.0:
         return neff_decoupled_baths(m_Zp, T_dec)
-    result = solve_temperatures(m_Zp, width_ee, T_dec, rtol, atol, method)
-    T_nu = T_dec * math.exp(-result.t[-1])
-    ratio, ratio_p = result.y[:, -1]
-    return float(neff_from_temperatures(ratio * T_nu, T_nu, ratio_p * T_nu, m_Zp))
+    return neff_from_temperatures(*final_temperatures(m_Zp, width_ee, T_dec, rtol, atol, method),
+                                  m_Zp)
 
 
-def neff(m_Zp, g_p, T_dec=T_DEC_PAPER, rtol=1e-8, atol=1e-10, method="BDF"):
+def neff(m_Zp, g_p, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8, method="rosenbrock"):
     """N_eff for the U(1)_{Lμ−Lτ} Z′ (m_Z′ [GeV], g′) with ε_AZ′ of Eq. (3) in Eq. (14)."""
     width_ee = zprime.width_Zp_to_ee(m_Zp, zprime.eps_AZp(g_p))
     return neff_for_width(m_Zp, width_ee, T_dec, rtol, atol, method)
@@ -190,18 +288,25 @@ def _neff_from_entropies(entropy_gamma_bath, entropy_p_bath, T_dec):
             * (T_dec ** 4 + 2.0 * T_p_cubed ** (4.0 / 3.0)) / T_cubed ** (4.0 / 3.0))
 
 
+def _entropies_at_decoupling(m_Zp, T_dec):
+    """Entropy densities [GeV³] of the (γ, e) and (ν_μ, ν_τ, Z′) baths at T_dec, Eq. (B2)
+    by quadrature (independent of the splines used by the ODE)."""
+    s_gamma_bath = (entropy_density_massless(T_dec, G_PHOTON, False)
+                    + float(entropy_density(T_dec, c.m_e, 2 * G_ELECTRON, True)))
+    s_p_bath = (2.0 * entropy_density_massless(T_dec, 2 * G_NEUTRINO, True)
+                + float(entropy_density(T_dec, m_Zp, G_ZP, False)))
+    return s_gamma_bath, s_p_bath
+
+
 def neff_decoupled_baths(m_Zp, T_dec=T_DEC_PAPER):
     """N_eff for ε_AZ′ = 0: each bath conserves its entropy (Ref. [48] of the paper)."""
-    s_gamma_bath = sum(x / T_dec for x in _bath_gamma_e(T_dec)[:2])
-    s_p_bath = sum(x / T_dec for x in _bath_nu_mu_tau_zp(T_dec, m_Zp)[:2])
-    return float(_neff_from_entropies(s_gamma_bath, s_p_bath, T_dec))
+    return float(_neff_from_entropies(*_entropies_at_decoupling(m_Zp, T_dec), T_dec))
 
 
 def neff_single_bath(m_Zp, T_dec=T_DEC_PAPER):
     """N_eff for Γ(Z′→e⁺e⁻)/H → ∞ while Z′ exists: (γ, e, ν_μ, ν_τ, Z′) share one
     temperature until both e and Z′ are gone (the black dashed curve of Fig. 4)."""
-    s_total = sum(x / T_dec for x in _bath_gamma_e(T_dec)[:2]) \
-        + sum(x / T_dec for x in _bath_nu_mu_tau_zp(T_dec, m_Zp)[:2])
+    s_total = sum(_entropies_at_decoupling(m_Zp, T_dec))
     g_gamma, g_nu = G_PHOTON, 2.0 * 2 * G_NEUTRINO * 7.0 / 8.0   # γ and ν_μ,τ share T at the end
     return float(_neff_from_entropies(s_total * g_gamma / (g_gamma + g_nu),
                                       s_total * g_nu / (g_gamma + g_nu), T_dec))
