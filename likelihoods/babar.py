@@ -17,9 +17,8 @@ import math
 
 import numpy as np
 
-from lmt_scan.errors import PointRejected
 from lmt_scan.options import Option
-from lmt_scan.plugins import Likelihood, one_sided_loglike
+from lmt_scan.plugins import UpperLimitLikelihood
 
 DATA_FILE = "babar2016_mumu_zprime.lmt"
 SENTINEL = 1.0e4       # rows with g′ ≥ this mark breaks of the digitised curve
@@ -52,14 +51,13 @@ def limit_at(m_GeV, mass, limit, covered):
     return float(limit[i] + t * (limit[i + 1] - limit[i]))
 
 
-class BaBarMuMu(Likelihood):
+class BaBarMuMu(UpperLimitLikelihood):
     """BaBar 4μ search: one-sided likelihood in g′/g′_lim(m_Z′)."""
 
     name = "babar_mumu"
     description = "BaBar e+e- -> mu mu Z', Z' -> mu mu, 90% CL limit on g' (0.21-7.7 GeV)"
     options = {
-        "shape": Option(str, "smooth", "smooth: χ² = limit_chi2·(g′/g′_lim)⁴; hard: cut",
-                        choices=("smooth", "hard")),
+        "shape": UpperLimitLikelihood.SHAPE_OPTIONS["shape"],
         "limit_chi2": Option(float, 2.71, "Δχ² at the 90 % CL limit (smooth shape)",
                              minimum=0.0, exclusive_minimum=True),
     }
@@ -72,13 +70,10 @@ class BaBarMuMu(Likelihood):
         """g′_lim at m_Z′ [GeV], None outside the covered mass range."""
         return limit_at(m_GeV, *self.curve)
 
-    def loglike(self, point):
+    def limit_sigma(self):
+        return math.sqrt(self.opts["limit_chi2"])
+
+    def bounded(self, point):
+        # signal strength (g′/g′_lim)² with the limit at 1: χ² = limit_chi2·strength²
         g_lim = self.limit(point.m_Zp_GeV)
-        if g_lim is None:
-            return 0.0
-        strength = (point.g_p / g_lim) ** 2
-        value = one_sided_loglike(strength, 1.0, self.opts["shape"],
-                                  limit_sigma=math.sqrt(self.opts["limit_chi2"]))
-        if value == -math.inf:
-            raise PointRejected("babar_mumu_excluded")
-        return value
+        return None if g_lim is None else ((point.g_p / g_lim) ** 2, 1.0)

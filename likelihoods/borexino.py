@@ -7,28 +7,20 @@ shared by all consumers).  ``shape: hard`` reproduces the paper; ``smooth`` (def
 is Gaussian in R − 1 with the tolerance at ``limit_sigma`` σ.
 """
 from lmt_scan.options import Option
-from lmt_scan.plugins import Likelihood, PointRejected, one_sided_loglike
+from lmt_scan.plugins import UpperLimitLikelihood
 
 
-class Borexino(Likelihood):
+class Borexino(UpperLimitLikelihood):
     """|R/R_SM − 1| ≤ tolerance (8 %, Ref. [43] of the paper)."""
 
     name = "borexino"
     description = "Borexino 7Be nu-e rate within 8% of the SM (App. A)"
     options = {
+        **UpperLimitLikelihood.SHAPE_OPTIONS,
         "tolerance": Option(float, 0.08, "allowed fractional deviation of the rate",
                             minimum=0.0, exclusive_minimum=True),
-        "shape": Option(str, "smooth", "hard cut (paper) or smooth Gaussian",
-                        choices=("smooth", "hard")),
-        "limit_sigma": Option(float, 1.96, "the tolerance sits at this many σ (smooth shape)",
-                              minimum=0.0, exclusive_minimum=True),
     }
     requires = ("borexino_ratio",)
 
-    def loglike(self, point):
-        deviation = abs(point["borexino_ratio"] - 1.0)
-        value = one_sided_loglike(deviation, self.opts["tolerance"], self.opts["shape"],
-                                  self.opts["limit_sigma"])
-        if value == float("-inf"):
-            raise PointRejected("borexino_excluded")
-        return value
+    def bounded(self, point):
+        return abs(point["borexino_ratio"] - 1.0), self.opts["tolerance"]

@@ -5,27 +5,20 @@ The paper demands |G_Z′| ≲ C_V G_F with G_Z′ = −e g′ ε_AZ′/(2 m_Z�
 ``smooth`` (default) is a half-Gaussian with the bound at ``limit_sigma`` σ.
 """
 from lmt_scan.options import Option
-from lmt_scan.plugins import Likelihood, PointRejected, one_sided_loglike
+from lmt_scan.plugins import UpperLimitLikelihood
 
 
-class WhiteDwarf(Likelihood):
+class WhiteDwarf(UpperLimitLikelihood):
     """One-sided bound on |G_Z′|/(C_V G_F)."""
 
     name = "white_dwarf"
     description = "white-dwarf plasmon cooling: |G_Z'| <~ C_V G_F (Sec. II A), one-sided"
     options = {
-        "shape": Option(str, "smooth", "hard cut (paper) or smooth half-Gaussian",
-                        choices=("smooth", "hard")),
+        **UpperLimitLikelihood.SHAPE_OPTIONS,
         "limit": Option(float, 1.0, "largest allowed |G_Z'|/(C_V G_F)", minimum=0.0,
                         exclusive_minimum=True),
-        "limit_sigma": Option(float, 1.96, "the limit sits at this many σ (smooth shape)",
-                              minimum=0.0, exclusive_minimum=True),
     }
     requires = ("wd_ratio",)
 
-    def loglike(self, point):
-        value = one_sided_loglike(point["wd_ratio"], self.opts["limit"], self.opts["shape"],
-                                  self.opts["limit_sigma"])
-        if value == float("-inf"):
-            raise PointRejected("white_dwarf_excluded")
-        return value
+    def bounded(self, point):
+        return point["wd_ratio"], self.opts["limit"]

@@ -19,7 +19,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from .errors import ConfigError, PointRejected  # noqa: F401  (re-exported for plugins)
-from .options import validate_options
+from .options import Option, validate_options
 
 LIKELIHOOD_GROUP = "lmt_scan.likelihoods"
 PRIOR_GROUP = "lmt_scan.priors"
@@ -154,6 +154,37 @@ def installed_plugins(group):
         except ConfigError:
             continue
     return found
+
+
+class UpperLimitLikelihood(Likelihood):
+    """A likelihood for a quantity bounded from above (an exclusion limit).
+
+    Subclasses implement ``bounded(point) -> (value, limit)`` (or None where the limit
+    does not apply) and include ``SHAPE_OPTIONS`` in their options; a point beyond a
+    hard limit is rejected with reason ``<name>_excluded``.
+    """
+
+    SHAPE_OPTIONS = {
+        "shape": Option(str, "smooth", "hard: cut at the limit (as the paper); smooth: "
+                        "half-Gaussian with the limit at limit_sigma σ", choices=("smooth", "hard")),
+        "limit_sigma": Option(float, 1.96, "the limit sits at this many σ (smooth shape)",
+                              minimum=0.0, exclusive_minimum=True),
+    }
+
+    def bounded(self, point):
+        raise NotImplementedError
+
+    def limit_sigma(self):
+        return self.opts["limit_sigma"]
+
+    def loglike(self, point):
+        bounded = self.bounded(point)
+        if bounded is None:
+            return 0.0
+        value = one_sided_loglike(bounded[0], bounded[1], self.opts["shape"], self.limit_sigma())
+        if value == -math.inf:
+            raise PointRejected(f"{self.name}_excluded")
+        return value
 
 
 def gaussian_loglike(value, mean, sigma):
