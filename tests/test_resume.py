@@ -32,8 +32,8 @@ def _kill_after_checkpoint(proc, checkpoint, timeout=120):
 
 
 @pytest.mark.parametrize("sampler, checkpoint_name", [
-    ({"name": "dynesty", "nlive": 300, "dlogz": 0.05, "checkpoint_every": 1}, "dynesty.save"),
-    ({"name": "emcee", "nwalkers": 10, "nsteps": 3000}, "emcee.h5"),
+    ({"name": "dynesty", "nlive": 200, "dlogz": 0.05, "checkpoint_every": 1}, "dynesty.save"),
+    ({"name": "emcee", "nwalkers": 10, "nsteps": 1500}, "emcee.h5"),
 ])
 def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
     card = small_card(tmp_path, name="long", sampler=sampler)
@@ -70,3 +70,25 @@ def test_resume_refuses_a_changed_card(tmp_path):
 def test_resume_without_a_run(tmp_path):
     result = run_cli("run", small_card(tmp_path), "--resume")
     assert result.returncode == 2 and "nothing to resume" in result.stderr
+
+
+def test_ctrl_c_checkpoints_and_says_how_to_resume(tmp_path):
+    card = small_card(tmp_path, name="long", sampler={"name": "dynesty", "nlive": 300,
+                                                     "dlogz": 0.05, "checkpoint_every": 600})
+    out = tmp_path / "out_long"
+    proc = subprocess.Popen([sys.executable, "-m", "lmt_scan", "run", str(card)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    t0 = time.time()
+    while not (out / output.RUN_CARD).exists():      # sampling has started
+        assert time.time() - t0 < 60 and proc.poll() is None
+        time.sleep(0.1)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "--resume" in err and "Traceback" not in err
+    # no periodic checkpoint was due (every 600 s): this one was written on Ctrl-C
+    assert (out / output.CHECKPOINT_DIR / "dynesty.save").exists()
+    resumed = run_cli("run", card, "--resume", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert (out / output.SUMMARY).exists()
