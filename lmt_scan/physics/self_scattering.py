@@ -267,7 +267,8 @@ def barrier_start_points(a, b, ell, depth, x_end, reach=1.0):
     return x_start, x_turn, x_reach
 
 
-def phase_shifts_numeric(a, b, lmax, dphi=0.06, tail_tol=1e-6, start_decay=12.0, born_reach=0.1):
+def phase_shifts_numeric(a, b, lmax, dphi=0.06, tail_tol=1e-6, start_decay=12.0, born_reach=0.1,
+                         return_swave=False):
     """Phase shifts δ_ℓ(a_i), ℓ = 0…lmax, by integrating the radial equation.
 
     ``a``: array (n,) of velocities sharing one grid (same b).  RK4 for u'' = −Q u,
@@ -278,7 +279,8 @@ def phase_shifts_numeric(a, b, lmax, dphi=0.06, tail_tol=1e-6, start_decay=12.0,
     The solution is matched to ĵ_ℓ cos δ − ŷ_ℓ sin δ at :func:`matching_radius` with
     tolerance ``tail_tol`` relative to the Born s-wave phase (when that is below 1).
     Returns (delta, numeric, steps) with ``numeric`` False for ℓ whose centrifugal
-    barrier extends beyond the matching radius (δ = NaN there: use Born phases).
+    barrier extends beyond the matching radius (δ = NaN there: use Born phases), and
+    with ``return_swave`` the s-wave pair (P, Q) = (a N cos δ₀, N sin δ₀), tan δ₀ = aQ/P.
     """
     a = np.atleast_1d(np.asarray(a, dtype=float))
     ell = np.arange(lmax + 1)
@@ -347,8 +349,9 @@ def phase_shifts_numeric(a, b, lmax, dphi=0.06, tail_tol=1e-6, start_decay=12.0,
         q0 = q1
         x = x1
         steps += 1
-        if steps % 64 == 0:   # keep magnitudes bounded (only ratios matter)
+        if steps % 64 == 0:   # keep magnitudes bounded (only ratios matter) ...
             norm = np.abs(u) + np.abs(v) * (1.0 / math.sqrt(a2max)) + 1e-300
+            norm[:, 0] = 1.0  # ... except for ℓ = 0, kept normalised to u ≈ x at the origin
             u /= norm
             v /= norm
     u = np.concatenate([u, np.zeros((a.size, lmax + 1 - n_cols))], axis=1)
@@ -365,6 +368,12 @@ def phase_shifts_numeric(a, b, lmax, dphi=0.06, tail_tol=1e-6, start_decay=12.0,
         delta = np.arctan2(am * dj * u - j * v, am * dy * u - y * v)
     numeric &= np.isfinite(delta)
     delta = np.where(numeric, delta, np.nan)
+    if return_swave:
+        # (a N cos δ₀, N sin δ₀) of u₀ = N sin(ax + δ₀) with u₀ ≈ x at the origin: smooth
+        # (entire) in b and k even where δ₀ jumps through a narrow zero-energy resonance
+        swave = (am[:, 0] * dy[:, 0] * u[:, 0] - y[:, 0] * v[:, 0],
+                 (am[:, 0] * dj[:, 0] * u[:, 0] - j[:, 0] * v[:, 0]) / a)
+        return delta, numeric, steps, swave
     return delta, numeric, steps
 
 
@@ -490,19 +499,26 @@ def sigmaT_m2(a, b, method="auto", **knobs):
     return float(sigmaT_k2_from_phases(delta) / (k * k))
 
 
-def sigmaT_m2_batch(a, b, **knobs):
+def sigmaT_m2_batch(a, b, return_swave=False, **knobs):
     """σ_T·m_ϕ² at many velocities ``a`` (array) for one b with the partial-wave method,
-    integrating all of them on one shared grid (efficient when the a span ≲ 10×)."""
+    integrating all of them on one shared grid (efficient when the a span ≲ 10×).
+    With ``return_swave`` also the s-wave pair (P, Q) of :func:`phase_shifts_numeric`."""
     a = np.asarray(a, dtype=float)
     phase_tol = knobs.pop("phase_tol", PHASE_TOL)
     counts, borns = zip(*(partial_wave_count(ai, b, phase_tol) for ai in a))
     lmax = max(counts)
-    numeric, solved, _ = phase_shifts_numeric(a, b, lmax - 1, **knobs)
+    numeric, solved, _, swave = phase_shifts_numeric(a, b, lmax - 1, return_swave=True, **knobs)
     out = np.empty(a.size)
     for i, ai in enumerate(a):
         delta = np.where(solved[i, : counts[i]], numeric[i, : counts[i]], borns[i])
         out[i] = sigmaT_k2_from_phases(delta) / (ai * b) ** 2
-    return out
+    return (out, swave) if return_swave else out
+
+
+def swave_sigma_m2(a, b, p, q):
+    """The s-wave part π sin²δ₀/k² of σ_T·m_ϕ² (Eq. 25 for ℓ = 0) from the pair (P, Q)."""
+    aq = a * q
+    return math.pi * b ** -2 * q * q / (aq * aq + p * p)
 
 
 # ---------------------------------------------------------------------------
@@ -511,3 +527,26 @@ def sigmaT_m2_batch(a, b, **knobs):
 def maxwell_boltzmann(v, v0):
     """f(v) = √(2/π) v²/v₀³ exp(−v²/2v₀²), normalised on v ≥ 0 (mean ⟨v⟩ = √(8/π) v₀)."""
     return math.sqrt(2.0 / math.pi) * v * v / v0 ** 3 * np.exp(-0.5 * (v / v0) ** 2)
+
+
+def mean_to_mode_scale(v_mean):
+    """v₀ = √(π/8)·⟨v⟩ of the Maxwell–Boltzmann distribution with mean ⟨v⟩."""
+    return math.sqrt(math.pi / 8.0) * v_mean
+
+
+def velocity_average_m2(kbar, b, sigma_m2=None, nodes_per_decade=64):
+    """⟨σ_T m_ϕ² k⟩/k̄ over the Maxwell–Boltzmann distribution of k ∝ v with mean k̄ (scalar).
+
+    ``sigma_m2(a, b)`` defaults to :func:`sigmaT_m2`.  Trapezoid in ln k over
+    [k̄/1000, 5k̄] with ``nodes_per_decade`` nodes (outside, the MB weight k³e^{−k²/2k₀²}
+    holds < 10⁻⁶ of the integral even for σ ∝ 1/k²); resonances narrower than the node
+    spacing (≈ 4 % at 64 per decade) are not resolved by this direct fallback.
+    Then ⟨σ_T v⟩ = k̄-average × ⟨v⟩/m_ϕ².
+    """
+    sigma_m2 = sigmaT_m2 if sigma_m2 is None else sigma_m2
+    k0 = mean_to_mode_scale(kbar)
+    k = np.logspace(math.log10(kbar / 1000.0), math.log10(5.0 * kbar),
+                    int(math.log10(5000.0) * nodes_per_decade) + 1)
+    sigma = np.array([sigma_m2(ki / b, b) for ki in k])
+    weight = maxwell_boltzmann(k, k0) * k * k
+    return float(np.trapezoid(weight * sigma, np.log(k)) / kbar)

@@ -7,14 +7,19 @@ Boltzmann average ⟨σ_T m_ϕ² k⟩/k̄ as a function of (b, k̄) with k̄ the
 
 Two grids ("tiers"), both rectilinear in (log10 b, log10 k):
 
-* ``wide``: log10 b ∈ [−4, 4] at WIDE_PER_DECADE rows per decade, k ∈ [1e−4, 300];
-* ``resonant``: log10 b ∈ [log10 0.5, 4] at FINE_PER_DECADE rows per decade, k ∈ [1e−4, 1],
-  where s-wave resonances are narrow (relative width in b ≈ 2.4 k).
+* ``wide``: log10 b ∈ [−4, 4] at WIDE_PER_DECADE rows per decade, k ∈ [1e−4, 300]:
+  log10 σ_T m² and log10 of the average (k̄ ∈ [1e−4, 60]);
+* ``fine``: log10 b ∈ [log10 0.5, 4] at FINE_PER_DECADE rows per decade, k ∈ [1e−4, 3],
+  where zero-energy s-wave resonances are narrow (relative width in b ≈ 2.4 k): the
+  s-wave pair (P, Q) = (a N cos δ₀, N sin δ₀) of the solution normalised at the origin,
+  which is smooth through the resonances (tan δ₀ = aQ/P), and log10 of the rest
+  R = σ_T m² − π sin²δ₀/k² (floored at 10⁻¹² σ_T m²; the s–d interference can make it
+  negative but then |R| < 10⁻⁶ σ_T).  Averages are taken on the fly from this tier.
 
-Each row (one b) solves all its k at once on shared grids (``sigmaT_m2_batch``) for
-k ≤ 1, in small batches up to K_SEMICLASSICAL, and semi-classically above.  The
-velocity averages are integrated over the row's fine log-k samples.  Runtime on one
-core ≈ 20 min; ``--workers 2`` halves it.
+Each row (one b) solves all its k ≤ 3 at once on a shared grid (``sigmaT_m2_batch``),
+larger k in small batches up to K_SEMICLASSICAL, and semi-classically above.  The wide
+tier's averages are integrated over the row's log-k samples.  Runtime on one core
+≈ 15 min; ``--workers 2`` halves it.
 """
 import argparse
 import math
@@ -26,24 +31,26 @@ import numpy as np
 
 from lmt_scan.physics import self_scattering as ss
 
-WIDE_PER_DECADE = 12
-FINE_PER_DECADE = 150
+WIDE_PER_DECADE = 20
+FINE_PER_DECADE = 200
 K_PER_DECADE_LOW = 24      # k ≤ 1 (one shared-grid batch, cheap)
 K_PER_DECADE_HIGH = 12     # k > 1
-K_MIN, K_LOW_MAX, K_MAX = 1e-4, 1.0, 300.0
+K_MIN, K_LOW_MAX, K_MAX = 1e-4, 3.0, 300.0
 KBAR_PER_DECADE = 12
 KBAR_MAX_WIDE = 60.0       # MB average needs k up to ≈ 5 k̄ ≤ K_MAX
-KBAR_MAX_FINE = 0.2        # ... ≤ K_LOW_MAX
 KNOBS = {"dphi": 0.1, "tail_tol": 1e-6}   # 5e-4 accuracy: far below the interpolation error
 OUTPUT = Path(__file__).with_name("sigmaT_table.npz")
 
 
 def k_grid(k_max):
-    low = np.logspace(math.log10(K_MIN), 0.0, int(round(4 * K_PER_DECADE_LOW)) + 1)
+    decades = math.log10(K_LOW_MAX / K_MIN)
+    low = np.logspace(math.log10(K_MIN), math.log10(K_LOW_MAX),
+                      int(round(decades * K_PER_DECADE_LOW)) + 1)
     if k_max <= K_LOW_MAX:
         return low
-    n_high = int(round(math.log10(k_max) * K_PER_DECADE_HIGH))
-    return np.concatenate([low, np.logspace(0.0, math.log10(k_max), n_high + 1)[1:]])
+    n_high = int(round(math.log10(k_max / K_LOW_MAX) * K_PER_DECADE_HIGH))
+    return np.concatenate([low, np.logspace(math.log10(K_LOW_MAX), math.log10(k_max),
+                                            n_high + 1)[1:]])
 
 
 def sigma_row(b, k_max):
@@ -88,9 +95,11 @@ def wide_row(b):
 
 
 def fine_row(b):
-    k, sigma = sigma_row(b, K_LOW_MAX)
-    kbar = kbar_grid(KBAR_MAX_FINE)
-    return sigma, average_row(k, sigma, kbar)
+    """(P, Q, log10 R) at the k of ``k_grid(K_LOW_MAX)`` for one b (see the module doc)."""
+    k = k_grid(K_LOW_MAX)
+    sigma, (p, q) = ss.sigmaT_m2_batch(k / b, b, return_swave=True, **KNOBS)
+    rest = sigma - ss.swave_sigma_m2(k / b, b, p, q)
+    return p, q, np.log10(np.maximum(rest, 1e-12 * sigma))
 
 
 def b_grid(low, high, per_decade):
@@ -121,9 +130,8 @@ def main(argv=None):
         wide_log10_sigma=np.log10([row[0] for row in wide]).astype(np.float32),
         wide_log10_avg=np.log10([row[1] for row in wide]).astype(np.float32),
         fine_log10_b=np.log10(b_fine), fine_log10_k=np.log10(k_grid(K_LOW_MAX)),
-        fine_log10_kbar=np.log10(kbar_grid(KBAR_MAX_FINE)),
-        fine_log10_sigma=np.log10([row[0] for row in fine]).astype(np.float32),
-        fine_log10_avg=np.log10([row[1] for row in fine]).astype(np.float32),
+        fine_P=np.array([row[0] for row in fine]), fine_Q=np.array([row[1] for row in fine]),
+        fine_log10_R=np.array([row[2] for row in fine]).astype(np.float32),
         generation_seconds=elapsed, workers=args.workers)
     print(f"wrote {args.output} ({args.output.stat().st_size / 1e6:.2f} MB)")
 
