@@ -3,7 +3,9 @@
     lmt-scan run RUN.yaml [--output DIR] [--overwrite] [--resume] [--sampler NAME] [--quiet]
     lmt-scan point --set m_Zp=10 --set g_p=5e-4 --set m_phi=20 --set M1=20 [--run RUN.yaml] [--json]
     lmt-scan plugins
-    lmt-scan analyze RUN_DIR
+    lmt-scan analyze RUN_DIR [--truth m_Zp=10,g_p=5e-4] [--paper-benchmarks]
+    lmt-scan compare RUN_DIR RUN_DIR … [--out DIR] [--label NAME …]
+    lmt-scan figure NAME [--out DIR]
 
 Bad input prints one line ``lmt-scan: error: <file or option>: <field>: <message>`` and
 exits with status 2.
@@ -124,12 +126,66 @@ def cmd_plugins(args):
     return 0
 
 
+def _parse_truths(args):
+    """Benchmark points from ``--truth m_Zp=10,g_p=5e-4`` (repeatable) and ``--paper-benchmarks``."""
+    from .analysis import PAPER_BENCHMARKS
+    from .point import PARAMETERS
+    points = [dict(p) for p in PAPER_BENCHMARKS] if args.paper_benchmarks else []
+    for item in args.truth or []:
+        point = _parse_set(item.split(","), where="--truth")
+        unknown = [p for p in point if p not in PARAMETERS]
+        if unknown:
+            raise ConfigError(f"unknown parameter (model parameters: {', '.join(PARAMETERS)})",
+                              where="--truth", field=unknown[0])
+        points.append(point)
+    return points
+
+
+def _check_run_dirs(dirs):
+    from pathlib import Path
+    from .output import CHAIN
+    for d in dirs:
+        if not (Path(d) / CHAIN).is_file():
+            raise ConfigError(f"no chain file {CHAIN} here: not an lmt-scan run directory",
+                              where=str(d))
+
+
 def cmd_analyze(args):
     from .analysis import analyze_run
-    summary = analyze_run(args.run_dir)
-    print(f"wrote {args.run_dir}/summary.json and corner.png "
-          f"({summary['n_samples']} samples, ESS {summary['effective_sample_size']:.0f})")
+    _check_run_dirs([args.run_dir])
+    summary = analyze_run(args.run_dir, truths=_parse_truths(args), full=True)
+    print(f"wrote {args.run_dir}/summary.json, getdist/lmt.*, corner, marginals, profile and "
+          f"predictive plots (PNG, PDF) ({summary['n_samples']} samples, "
+          f"ESS {summary['effective_sample_size']:.0f})")
     return 0
+
+
+def cmd_compare(args):
+    from .analysis import compare_runs, format_evidence_table
+    _check_run_dirs(args.run_dirs)
+    rows = compare_runs(args.run_dirs, args.out, labels=args.label, truths=_parse_truths(args))
+    print(format_evidence_table(rows), end="")
+    print(f"wrote {args.out}/compare.png, compare.pdf, compare.json, compare.md")
+    return 0
+
+
+def cmd_figure(args):
+    from .figures import FIGURES, make_figure
+    if args.name not in FIGURES:
+        raise ConfigError(f"unknown figure (known: {', '.join(FIGURES)})", where="figure",
+                          field=args.name)
+    result = make_figure(args.name, args.out)
+    print(f"wrote {', '.join(str(p) for p in result['files'])}")
+    for note in result.get("missing", ()):
+        print(f"note: {note}")
+    return 0
+
+
+def _add_truth_options(p):
+    p.add_argument("--truth", action="append", metavar="NAME=V[,NAME=V…]",
+                   help="benchmark point marked in the plots (repeatable), e.g. m_Zp=10,g_p=5e-4")
+    p.add_argument("--paper-benchmarks", action="store_true",
+                   help="mark the paper's benchmark points (Fig. 1 stars, Fig. 3 crosses)")
 
 
 def build_parser():
@@ -156,7 +212,19 @@ def build_parser():
     p.set_defaults(func=cmd_plugins)
     p = sub.add_parser("analyze", help="recompute summary.json and plots of a run directory")
     p.add_argument("run_dir")
+    _add_truth_options(p)
     p.set_defaults(func=cmd_analyze)
+    p = sub.add_parser("compare", help="overlay the posteriors of several runs; ln Z table")
+    p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR")
+    p.add_argument("--out", default="comparison", help="output directory (default: comparison)")
+    p.add_argument("--label", action="append", help="legend label per run, in order")
+    _add_truth_options(p)
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("figure", help="draw one of the paper's figures from the project's "
+                       "physics (fig1-left, fig1-right, fig2, fig3)")
+    p.add_argument("name")
+    p.add_argument("--out", default="figures", help="output directory (default: figures)")
+    p.set_defaults(func=cmd_figure)
     return parser
 
 
