@@ -32,6 +32,7 @@ PLOT_EXTENSIONS = ("png", "pdf")
 DERIVED_LABELS = {
     "delta_a_mu": r"$\Delta a_\mu^{Z'}$",
     "Neff": r"$N_{\rm eff}$",
+    "delta_Neff": r"$\Delta N_{\rm eff}$",
     "y": r"$y$",
     "alpha_X": r"$\alpha_X$",
     "delta_M": r"$\Delta M$ [GeV]",
@@ -48,7 +49,7 @@ DERIVED_LABELS = {
     "sigmaT_over_M.v1000": r"$\sigma_T/M_1$ (1000 km/s) [cm$^2$/g]",
 }
 # derived columns of the posterior-predictive panel, in this order (those present are drawn)
-PREDICTIVE_COLUMNS = ("delta_a_mu", "Neff", "sigmaT_over_M.v30", "sigmaT_over_M.v200",
+PREDICTIVE_COLUMNS = ("delta_a_mu", "Neff", "delta_Neff", "sigmaT_over_M.v30", "sigmaT_over_M.v200",
                       "sigmaT_over_M.v1000", "y", "delta_M")
 # … and these only when a likelihood of the run compares them to data
 CONSTRAINT_COLUMNS = ("ccfr_ratio", "charm2_ratio", "borexino_ratio", "wd_ratio")
@@ -345,6 +346,15 @@ def reference_data(card):
                 high=1 + opts["tolerance"], label=f"{lab}: ±{opts['tolerance']:.0%}")
         elif name == "white_dwarf":
             add("wd_ratio", kind="upper", limit=opts["limit"], label=lab)
+        elif name == "neff":
+            shift = opts["sm_value"] if opts["sm_shift"] else 0.0   # compares sm_value + ΔN_eff
+            col = "delta_Neff" if opts["sm_shift"] else "Neff"
+            if opts["shape"] == "hard":
+                add(col, kind="upper", limit=plugin.upper_limit - shift,
+                    label=f"{lab}: {opts['dataset']}")
+            else:
+                add(col, kind="gaussian", mean=plugin.mean - shift, sigma=plugin.sigma,
+                    label=f"{lab}: {opts['dataset']}" + (" (− N_eff^SM)" if shift else ""))
         elif name == "sidm_targets":
             from likelihoods.sidm_targets import WINDOWS
             for window in opts["use"]:

@@ -1,0 +1,131 @@
+"""Analysis of run directories: summaries, profiles, getdist layout, predictive panel, compare."""
+import json
+import math
+
+import numpy as np
+import pytest
+import yaml
+from scipy.stats import norm
+
+from lmt_scan import analysis, output
+from lmt_scan.cli import main
+
+from conftest import run_cli, small_card
+
+
+def _synthetic_run(path, n=4000, seed=3, logz=-5.0):
+    """A run directory with known posterior: log10 m_Zp ~ N(1.3, 0.1), log10 g_p ~ N(−3.3, 0.05),
+    ln L = Gaussian in both (so the profile is known exactly), Δa_μ as derived column."""
+    rng = np.random.default_rng(seed)
+    lm, lg = rng.normal(1.3, 0.1, n), rng.normal(-3.3, 0.05, n)
+    loglike = -0.5 * (((lm - 1.3) / 0.1) ** 2 + ((lg - -3.3) / 0.05) ** 2)
+    table = np.column_stack([10 ** lm, 10 ** lg, np.full(n, 20.0), np.full(n, 20.0),
+                             (10 ** lg) ** 2 / (8 * math.pi ** 2), np.full(n, np.inf),
+                             loglike])
+    columns = ["m_Zp", "g_p", "m_phi", "M1", "delta_a_mu", "tau_phi_s", "loglike.muon_g2"]
+    path.mkdir()
+    card = {"name": path.name, "parameters": {
+        "m_Zp": {"prior": "log_uniform", "min": 5, "max": 300},
+        "g_p": {"prior": "log_uniform", "min": 1e-4, "max": 3e-3}, "m_phi": 20, "M1": 20},
+        "likelihoods": {"muon_g2": {"dataset": "paper2018_a"}}}
+    (path / output.RUN_CARD).write_text(yaml.safe_dump(card))
+    output.write_chains(path, columns, columns, 4, np.full(n, 1.0 / n), loglike, table, seed)
+    output.write_json(path / output.RUN_INFO, {
+        "name": path.name, "sampler": "synthetic", "free_parameters": ["m_Zp", "g_p"],
+        "log_axis": {"m_Zp": True, "g_p": True, "m_phi": False, "M1": False},
+        "logz": logz, "logz_err": 0.1})
+    return path
+
+
+def test_summary_intervals_match_the_known_posterior(tmp_path):
+    run = _synthetic_run(tmp_path / "syn")
+    summary = analysis.analyze_run(run)
+    lo, hi = summary["parameters"]["g_p"]["interval68"]
+    # exact 68 % interval of 10^N(−3.3, 0.05), to the Monte-Carlo error of 4000 samples
+    assert math.log10(lo) == pytest.approx(-3.3 - 0.05 * norm.ppf(0.84), abs=0.006)
+    assert math.log10(hi) == pytest.approx(-3.3 + 0.05 * norm.ppf(0.84), abs=0.006)
+    assert (run / "corner.png").is_file() and (run / "getdist" / "lmt.txt").is_file()
+
+
+def test_profile_recovers_the_likelihood_maximum_per_bin(tmp_path):
+    x = np.linspace(-3, 3, 20001)
+    loglike = -0.5 * x ** 2
+    edges = np.linspace(-3, 3, 13)
+    prof = analysis.profile_1d(x, loglike, edges)
+    # the max of −x²/2 on [a, b] is at the end nearer to 0
+    expected = [-0.5 * min(a * a, b * b) if a * b > 0 else 0.0 for a, b in zip(edges, edges[1:])]
+    assert np.allclose(prof, expected, atol=2e-3)   # bins are half-open: [a, b)
+    y = np.linspace(-3, 3, 20001)
+    prof2 = analysis.profile_2d(x, y[::-1], -0.5 * (x ** 2 + y[::-1] ** 2), edges, edges)
+    assert np.isnan(prof2[0, 0]) and np.nanmax(prof2) <= 0.0   # samples lie on one diagonal only
+
+
+def test_getdist_layout_loads_with_getdist(tmp_path):
+    getdist = pytest.importorskip("getdist")
+    run = _synthetic_run(tmp_path / "syn")
+    analysis.analyze_run(run)
+    names = (run / "getdist" / "lmt.paramnames").read_text().splitlines()
+    assert names[0].startswith("m_Zp\t") and any(n.startswith("delta_a_mu*") for n in names)
+    assert not any(n.startswith("tau_phi_s") for n in names)   # inf everywhere: left out
+    rows = np.loadtxt(run / "getdist" / "lmt.txt")
+    chains = output.read_chains(run)
+    assert np.allclose(rows[:, 1], -chains["loglike"])          # column 2 is −ln L
+    samples = getdist.loadMCSamples(str(run / "getdist" / "lmt"),
+                                    settings={"ignore_rows": 0})
+    mean = samples.mean("delta_a_mu")
+    w = chains["weights"] / chains["weights"].sum()
+    assert mean == pytest.approx(np.dot(w, analysis.column(chains, "delta_a_mu")), rel=1e-6)
+
+
+def test_predictive_panel_draws_the_g2_data_of_the_run(tmp_path):
+    run = _synthetic_run(tmp_path / "syn")
+    chains = output.read_chains(run)
+    refs = analysis.reference_data(chains["card"])
+    (ref,) = refs["delta_a_mu"]
+    assert ref["mean"] == pytest.approx(26.1e-10) and ref["sigma"] == pytest.approx(8.0e-10)
+    drawn = analysis.predictive_plot(chains, run)
+    assert drawn == ["delta_a_mu"] and (run / "predictive.pdf").is_file()
+
+
+def test_analyze_cli_with_benchmarks_and_bad_input(tmp_path, capsys):
+    run = _synthetic_run(tmp_path / "syn")
+    assert main(["analyze", str(run), "--truth", "m_Zp=10,g_p=5e-4", "--paper-benchmarks"]) == 0
+    for stem in ("corner", "marginals", "profile", "predictive"):
+        for ext in ("png", "pdf"):
+            assert (run / f"{stem}.{ext}").is_file(), (stem, ext)
+    assert main(["analyze", str(run), "--truth", "m_Zp=ten"]) == 2
+    assert main(["analyze", str(run), "--truth", "mass=10"]) == 2
+    assert main(["analyze", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not a number" in err and "unknown parameter" in err and "not an lmt-scan run" in err
+
+
+def test_compare_table_is_the_difference_of_evidences(tmp_path):
+    a = _synthetic_run(tmp_path / "a", logz=-5.0)
+    b = _synthetic_run(tmp_path / "b", seed=4, logz=-7.5)
+    rows = analysis.compare_runs([a, b], tmp_path / "cmp", labels=["A"])
+    assert [r["label"] for r in rows] == ["A", "b"]
+    assert rows[0]["ln_B"] == 0.0 and rows[1]["ln_B"] == pytest.approx(-2.5)
+    assert rows[1]["ln_B_err"] == pytest.approx(math.hypot(0.1, 0.1))
+    assert (tmp_path / "cmp" / "compare.png").is_file()
+    assert "-2.50" in (tmp_path / "cmp" / "compare.md").read_text()
+
+
+def test_compare_old_and_new_g2_data_end_to_end(tmp_path):
+    """Short real runs: under the 2025 g−2 data (3.9 ± 6.4)e-10 the g′ posterior moves below
+    the 2018 band — its 95 % upper end lies below the 2018 run's median."""
+    dirs = []
+    for name, dataset in (("g2_2018", "paper2018_a"), ("g2_2025", "exp2025_wp2025")):
+        card = small_card(tmp_path, name=name, likelihoods={"muon_g2": {"dataset": dataset}},
+                          parameters={"m_Zp": 20.0,
+                                      "g_p": {"prior": "log_uniform", "min": 1e-5, "max": 3e-3},
+                                      "m_phi": 20, "M1": 20})
+        assert run_cli("run", card, "--quiet").returncode == 0
+        dirs.append(tmp_path / f"out_{name}")
+    result = run_cli("compare", *dirs, "--out", tmp_path / "cmp")
+    assert result.returncode == 0, result.stderr
+    assert "ln Z" in result.stdout
+    table = json.loads((tmp_path / "cmp" / "compare.json").read_text())
+    assert table["parameters"] == ["g_p"]
+    old, new = (json.loads((d / output.SUMMARY).read_text())["parameters"]["g_p"] for d in dirs)
+    assert new["interval95"][1] < old["median"]
