@@ -118,6 +118,18 @@ def test_paper_bound_with_kinetic_mixing():
     assert crossing == pytest.approx(10.0, abs=1.0)
 
 
+def test_phi_heavier_than_zprime_leaves_the_bound():
+    # Sec. II B: with m_ϕ > m_Z′ (ϕ in the ν_μ,τ bath) the lower bound on m_Z′ does not change
+    def crossing(m_phi_ratio):
+        def f(m):
+            m_phi = None if m_phi_ratio is None else m_phi_ratio * m * MeV
+            return th.neff(m * MeV, G_PAPER, m_phi=m_phi) - 3.5
+        return brentq(f, 6.0, 20.0, xtol=1e-2)
+    assert crossing(1.5) == pytest.approx(crossing(None), abs=0.2)
+    # and ϕ adds its entropy to the ν_μ,τ bath: N_eff rises without exchange
+    assert th.neff_decoupled_baths(6 * MeV, m_phi=9 * MeV) > th.neff_decoupled_baths(6 * MeV)
+
+
 def test_exchange_cools_photons_and_heats_nu_mu_tau():
     # App. B, Fig. 4: Z′ → ee lowers T and raises T′ relative to no exchange
     m = 10 * MeV

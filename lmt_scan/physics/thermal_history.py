@@ -23,6 +23,7 @@ G_PHOTON = 2.0      # photon helicities
 G_ELECTRON = 2.0    # spin states of e⁻ (and of e⁺: the paper writes 2 s_e)
 G_NEUTRINO = 1.0    # one helicity of ν (and of ν̄: the paper writes 2 s_ν)
 G_ZP = 3.0          # massive vector
+G_PHI = 1.0         # real scalar ϕ (the radial mode of Φ)
 T_DEC_PAPER = 1.5e-3   # T_ν-dec [GeV] (Sec. II B)
 NEFF_PREFACTOR = 8.0 / 7.0 * (11.0 / 4.0) ** (4.0 / 3.0)   # Eq. (10) solved for N_eff
 X_END = 40.0        # stop when m/T > 40 for e and Z′: their densities are below e⁻⁴⁰
@@ -182,25 +183,28 @@ def _bath_gamma_e(T):
     return rho_gamma + rho_e, rho_gamma / 3.0 + p_e, 4.0 * rho_gamma / T + drho_e
 
 
-def _bath_nu_mu_tau_zp(T_p, m_Zp):
-    """(ρ, p, dρ/dT′) of the (ν_μ, ν_τ, Z′) bath at T′ (scalar)."""
+def _bath_nu_mu_tau_zp(T_p, m_Zp, m_phi=None):
+    """(ρ, p, dρ/dT′) of the (ν_μ, ν_τ, Z′) bath at T′ (scalar), with ϕ if ``m_phi`` is given."""
     rho_z, p_z, drho_z = _thermo(T_p, m_Zp, G_ZP, False)
+    if m_phi is not None:
+        rho_z, p_z, drho_z = (a + b for a, b in zip((rho_z, p_z, drho_z),
+                                                    _thermo(T_p, m_phi, G_PHI, False)))
     rho_nu = 2.0 * _RHO_NU_FLAVOUR * T_p ** 4
     return rho_nu + rho_z, rho_nu / 3.0 + p_z, 4.0 * rho_nu / T_p + drho_z
 
 
-def _total_energy_density(T, T_nu, T_p, m_Zp):
-    """ρ_γ + 2ρ_e + 2ρ_νe + 2ρ_νμ + 2ρ_ντ + ρ_Z′ [GeV⁴] (the sum in Eq. 15)."""
+def _total_energy_density(T, T_nu, T_p, m_Zp, m_phi=None):
+    """ρ_γ + 2ρ_e + 2ρ_νe + 2ρ_νμ + 2ρ_ντ + ρ_Z′ (+ ρ_ϕ) [GeV⁴] (the sum in Eq. 15)."""
     return (_bath_gamma_e(T)[0] + _RHO_NU_FLAVOUR * T_nu ** 4
-            + _bath_nu_mu_tau_zp(T_p, m_Zp)[0])
+            + _bath_nu_mu_tau_zp(T_p, m_Zp, m_phi)[0])
 
 
-def hubble_rate(T, T_nu, T_p, m_Zp):
+def hubble_rate(T, T_nu, T_p, m_Zp, m_phi=None):
     """H [GeV], Eq. (15): √(ρ_tot/3)/m_Pl at T, T_ν, T′ [GeV], m_Pl the reduced Planck mass."""
-    return math.sqrt(_total_energy_density(T, T_nu, T_p, m_Zp) / 3.0) / c.M_Pl_reduced
+    return math.sqrt(_total_energy_density(T, T_nu, T_p, m_Zp, m_phi) / 3.0) / c.M_Pl_reduced
 
 
-def temperature_derivatives(n_efolds, ratio, log_ratio, m_Zp, width_ee, T_dec):
+def temperature_derivatives(n_efolds, ratio, log_ratio, m_Zp, width_ee, T_dec, m_phi=None):
     """d/dN of (T/T_ν, q = ln(T′/T)) with N = ln(a/a_dec), Eqs. (11)–(13).
 
     The clock is T_ν = T_dec e^{−N} (Eq. 13: the ν_e entropy is conserved, T_ν a =
@@ -208,13 +212,14 @@ def temperature_derivatives(n_efolds, ratio, log_ratio, m_Zp, width_ee, T_dec):
     T s = ρ + p gives d ln T/dN = [+Q − 3(ρ + p)] / (T dρ/dT) for (γ, e) and
     d ln T′/dN = [−Q − 3(ρ′ + p′)] / (T′ dρ′/dT′), with Q = Γ [ρ_Z′(T′) − ρ_Z′(T)] / H
     (decay at T′, inverse decay at T).  q rather than T′/T_ν is a state because
-    T′ − T is ~10⁻¹³ T in tight coupling.
+    T′ − T is ~10⁻¹³ T in tight coupling.  With ``m_phi`` the (ν_μ, ν_τ, Z′) bath also
+    holds ϕ (kept in equilibrium by ϕϕ ↔ Z′Z′, ϕν ↔ Z′ν; Sec. II B, Fig. 1 right dashed).
     """
     T_nu = T_dec * math.exp(-n_efolds)
     T = ratio * T_nu
     T_p = T * math.exp(log_ratio)
     rho1, p1, drho1 = _bath_gamma_e(T)
-    rho2, p2, drho2 = _bath_nu_mu_tau_zp(T_p, m_Zp)
+    rho2, p2, drho2 = _bath_nu_mu_tau_zp(T_p, m_Zp, m_phi)
     heat = 0.0
     if width_ee > 0.0:
         hubble = math.sqrt((rho1 + rho2 + _RHO_NU_FLAVOUR * T_nu ** 4) / 3.0) / c.M_Pl_reduced
@@ -224,13 +229,14 @@ def temperature_derivatives(n_efolds, ratio, log_ratio, m_Zp, width_ee, T_dec):
     return ratio * (dlogT + 1.0), dlogT_p - dlogT
 
 
-def _n_efolds_end(m_Zp, T_dec):
-    """ln(T_dec/T_ν,end) with m/T_ν,end = X_END for the lighter of e and Z′."""
-    return max(math.log(T_dec * X_END / min(c.m_e, m_Zp)), 1.0)
+def _n_efolds_end(m_Zp, T_dec, m_phi=None):
+    """ln(T_dec/T_ν,end) with m/T_ν,end = X_END for the lightest of e, Z′ (and ϕ)."""
+    lightest = min(c.m_e, m_Zp, m_phi if m_phi is not None else math.inf)
+    return max(math.log(T_dec * X_END / lightest), 1.0)
 
 
 def final_temperatures(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
-                       method="rosenbrock"):
+                       method="rosenbrock", m_phi=None):
     """(T, T_ν, T′) [GeV] after integrating Eqs. (11)–(13) from T_ν = T_dec (all baths at
     one temperature) until m_e/T_ν and m_Z′/T_ν exceed ``X_END``.
 
@@ -241,9 +247,9 @@ def final_temperatures(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
     tolerance (see ``stiff_ode``).
     """
     def rhs(n, ratio, log_ratio):
-        return temperature_derivatives(n, ratio, log_ratio, m_Zp, width_ee, T_dec)
+        return temperature_derivatives(n, ratio, log_ratio, m_Zp, width_ee, T_dec, m_phi)
 
-    n_end = _n_efolds_end(m_Zp, T_dec)
+    n_end = _n_efolds_end(m_Zp, T_dec, m_phi)
     if method == "rosenbrock":
         ratio, log_ratio = stiff_ode.integrate(rhs, (1.0, 0.0), (0.0, n_end), rtol, atol).y
     else:
@@ -256,25 +262,26 @@ def final_temperatures(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
     return ratio * T_nu, T_nu, ratio * T_nu * math.exp(log_ratio)
 
 
-def neff_from_temperatures(T, T_nu, T_p, m_Zp):
+def neff_from_temperatures(T, T_nu, T_p, m_Zp, m_phi=None):
     """N_eff from Eq. (10): ρ_tot = ρ_γ [1 + N_eff (7/8)(4/11)^{4/3}], at T ≪ m_e."""
     rho_gamma = _RHO_GAMMA * T ** 4
-    return NEFF_PREFACTOR * (_total_energy_density(T, T_nu, T_p, m_Zp) / rho_gamma - 1.0)
+    return NEFF_PREFACTOR * (_total_energy_density(T, T_nu, T_p, m_Zp, m_phi) / rho_gamma - 1.0)
 
 
 def neff_for_width(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
-                   method="rosenbrock"):
-    """N_eff for a Z′ of mass m_Z′ [GeV] with Γ(Z′→e⁺e⁻) = ``width_ee`` [GeV]."""
+                   method="rosenbrock", m_phi=None):
+    """N_eff for a Z′ of mass m_Z′ [GeV] with Γ(Z′→e⁺e⁻) = ``width_ee`` [GeV]
+    (and a ϕ of mass ``m_phi`` [GeV] in the ν_μ,τ bath if given)."""
     if width_ee <= 0.0:
-        return neff_decoupled_baths(m_Zp, T_dec)
-    return neff_from_temperatures(*final_temperatures(m_Zp, width_ee, T_dec, rtol, atol, method),
-                                  m_Zp)
+        return neff_decoupled_baths(m_Zp, T_dec, m_phi)
+    temperatures = final_temperatures(m_Zp, width_ee, T_dec, rtol, atol, method, m_phi)
+    return neff_from_temperatures(*temperatures, m_Zp, m_phi)
 
 
-def neff(m_Zp, g_p, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8, method="rosenbrock"):
+def neff(m_Zp, g_p, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8, method="rosenbrock", m_phi=None):
     """N_eff for the U(1)_{Lμ−Lτ} Z′ (m_Z′ [GeV], g′) with ε_AZ′ of Eq. (3) in Eq. (14)."""
     width_ee = zprime.width_Zp_to_ee(m_Zp, zprime.eps_AZp(g_p))
-    return neff_for_width(m_Zp, width_ee, T_dec, rtol, atol, method)
+    return neff_for_width(m_Zp, width_ee, T_dec, rtol, atol, method, m_phi)
 
 
 def _neff_from_entropies(entropy_gamma_bath, entropy_p_bath, T_dec):
@@ -288,25 +295,27 @@ def _neff_from_entropies(entropy_gamma_bath, entropy_p_bath, T_dec):
             * (T_dec ** 4 + 2.0 * T_p_cubed ** (4.0 / 3.0)) / T_cubed ** (4.0 / 3.0))
 
 
-def _entropies_at_decoupling(m_Zp, T_dec):
+def _entropies_at_decoupling(m_Zp, T_dec, m_phi=None):
     """Entropy densities [GeV³] of the (γ, e) and (ν_μ, ν_τ, Z′) baths at T_dec, Eq. (B2)
     by quadrature (independent of the splines used by the ODE)."""
     s_gamma_bath = (entropy_density_massless(T_dec, G_PHOTON, False)
                     + float(entropy_density(T_dec, c.m_e, 2 * G_ELECTRON, True)))
     s_p_bath = (2.0 * entropy_density_massless(T_dec, 2 * G_NEUTRINO, True)
                 + float(entropy_density(T_dec, m_Zp, G_ZP, False)))
+    if m_phi is not None:
+        s_p_bath += float(entropy_density(T_dec, m_phi, G_PHI, False))
     return s_gamma_bath, s_p_bath
 
 
-def neff_decoupled_baths(m_Zp, T_dec=T_DEC_PAPER):
+def neff_decoupled_baths(m_Zp, T_dec=T_DEC_PAPER, m_phi=None):
     """N_eff for ε_AZ′ = 0: each bath conserves its entropy (Ref. [48] of the paper)."""
-    return float(_neff_from_entropies(*_entropies_at_decoupling(m_Zp, T_dec), T_dec))
+    return float(_neff_from_entropies(*_entropies_at_decoupling(m_Zp, T_dec, m_phi), T_dec))
 
 
-def neff_single_bath(m_Zp, T_dec=T_DEC_PAPER):
+def neff_single_bath(m_Zp, T_dec=T_DEC_PAPER, m_phi=None):
     """N_eff for Γ(Z′→e⁺e⁻)/H → ∞ while Z′ exists: (γ, e, ν_μ, ν_τ, Z′) share one
     temperature until both e and Z′ are gone (the black dashed curve of Fig. 4)."""
-    s_total = sum(_entropies_at_decoupling(m_Zp, T_dec))
+    s_total = sum(_entropies_at_decoupling(m_Zp, T_dec, m_phi))
     g_gamma, g_nu = G_PHOTON, 2.0 * 2 * G_NEUTRINO * 7.0 / 8.0   # γ and ν_μ,τ share T at the end
     return float(_neff_from_entropies(s_total * g_gamma / (g_gamma + g_nu),
                                       s_total * g_nu / (g_gamma + g_nu), T_dec))
