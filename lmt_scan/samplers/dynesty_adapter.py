@@ -7,7 +7,7 @@ import numpy as np
 
 from ..options import Option
 from .. import parallel
-from ..progress import dynesty_printer
+from ..progress import DeferredInterrupt, dynesty_printer
 from .base import SamplerAdapter, SamplerResult
 
 
@@ -48,10 +48,11 @@ class DynestyAdapter(SamplerAdapter):
                                             **parallel_args)
             resume_run = False
         try:
-            sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=progress,
-                               print_func=dynesty_printer() if progress else None,
-                               checkpoint_file=str(checkpoint),
-                               checkpoint_every=s["checkpoint_every"], resume=resume_run)
+            with DeferredInterrupt() as interrupt:
+                sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=True,
+                                   print_func=dynesty_printer(interrupt, quiet=not progress),
+                                   checkpoint_file=str(checkpoint),
+                                   checkpoint_every=s["checkpoint_every"], resume=resume_run)
         except KeyboardInterrupt:
             sampler.save(str(checkpoint))    # Ctrl-C: keep everything done so far
             raise

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import parallel
 from ..options import Option
+from ..progress import DeferredInterrupt
 from .base import SamplerAdapter, SamplerResult
 
 
@@ -49,7 +50,7 @@ class EmceeAdapter(SamplerAdapter):
             backend.reset(nwalkers, posterior.ndim)
             start = initial_walkers(posterior, nwalkers, rng_start)
         else:
-            start = None   # continue from the last stored state
+            start = backend.get_last_sample()   # continue from the last stored step
         log_prob = posterior.log_posterior if pool is None else parallel.log_posterior
         sampler = emcee.EnsembleSampler(nwalkers, posterior.ndim, log_prob, backend=backend,
                                         pool=pool)
@@ -57,7 +58,12 @@ class EmceeAdapter(SamplerAdapter):
         sampler.random_state = np.random.RandomState(rng_moves.integers(2**32 - 1)).get_state()
         remaining = s["nsteps"] - done
         if remaining > 0:
-            sampler.run_mcmc(start, remaining, progress=progress)
+            # step by step so that Ctrl-C stops between steps (the HDF5 backend has
+            # stored every finished step) instead of inside emcee's likelihood wrapper
+            with DeferredInterrupt() as interrupt:
+                for _ in sampler.sample(start, iterations=remaining, progress=progress,
+                                        store=True):
+                    interrupt.check()
         burn = int(s["burn_fraction"] * s["nsteps"])
         chain = backend.get_chain(discard=burn, thin=s["thin"], flat=True)
         loglike = backend.get_blobs(discard=burn, thin=s["thin"], flat=True)
