@@ -1,4 +1,4 @@
-"""A small adaptive Rosenbrock–W integrator for stiff systems of two ODEs.
+"""A small adaptive Rosenbrock–W integrator for stiff systems of a few ODEs.
 
 Why not ``scipy.integrate.solve_ivp`` (BDF/Radau/LSODA)?  They keep a Jacobian until
 Newton's iteration fails.  In the thermal history (Γ/H up to ~10¹³ while the Z′ is
@@ -7,7 +7,7 @@ simplified Newton iteration "converge" on the stiff component without moving it,
 the baths never decouple: BDF at rtol = 1e-5 returned N_eff = 9.35 instead of 4.49
 (m_Z′ = 6 MeV, g′ = 5e-4) with no warning.  A Rosenbrock method evaluates the
 Jacobian at every step and needs no Newton iteration, so it cannot fail that way.
-Written in plain Python floats for two unknowns: numpy's per-call overhead would
+Written in plain Python floats for 2–3 unknowns: numpy's per-call overhead would
 dominate such a small system.
 
 Method: ROS34PW2 (Rang & Angermann, BIT Numer. Math. 45 (2005) 761): 4 stages,
@@ -41,56 +41,87 @@ class StiffSolution:
         self.n_fev = n_fev
 
 
+def _lu_factor(matrix):
+    """In-place LU factorisation with partial pivoting of a small list-of-lists matrix."""
+    n = len(matrix)
+    pivots = list(range(n))
+    for col in range(n):
+        best = max(range(col, n), key=lambda r: abs(matrix[r][col]))
+        if best != col:
+            matrix[col], matrix[best] = matrix[best], matrix[col]
+            pivots[col], pivots[best] = pivots[best], pivots[col]
+        pivot = matrix[col][col]
+        for row in range(col + 1, n):
+            factor = matrix[row][col] / pivot
+            matrix[row][col] = factor
+            for k in range(col + 1, n):
+                matrix[row][k] -= factor * matrix[col][k]
+    return matrix, pivots
+
+
+def _lu_solve(lu, rhs):
+    """Solve with the output of :func:`_lu_factor`."""
+    matrix, pivots = lu
+    n = len(matrix)
+    x = [rhs[p] for p in pivots]
+    for row in range(n):
+        x[row] -= sum(matrix[row][k] * x[k] for k in range(row))
+    for row in reversed(range(n)):
+        x[row] = (x[row] - sum(matrix[row][k] * x[k] for k in range(row + 1, n))) / matrix[row][row]
+    return x
+
+
 def integrate(fun, y0, t_span, rtol=1e-6, atol=1e-8, first_step=1e-6, max_steps=20000):
-    """Integrate dy/dt = fun(t, y0, y1) → (f0, f1) from t_span[0] to t_span[1].
+    """Integrate dy/dt = fun(t, *y) → tuple from t_span[0] to t_span[1] (a few unknowns).
 
     The Jacobian and ∂f/∂t come from forward differences once per step.  Error
     control: RMS of err/(atol + rtol |y|) ≤ 1.  Raises RuntimeError when the step
     size collapses or ``max_steps`` is exceeded.
     """
     t, t_end = float(t_span[0]), float(t_span[1])
-    y = [float(y0[0]), float(y0[1])]
+    y = [float(v) for v in y0]
+    n = len(y)
     h = min(first_step, t_end - t)
     n_steps = n_rejected = n_fev = 0
     while t < t_end:
         if n_steps + n_rejected >= max_steps:
             raise RuntimeError("stiff integrator: too many steps")
-        f0 = fun(t, y[0], y[1])
-        d0 = _SQRT_EPS * max(abs(y[0]), 1.0)
-        d1 = _SQRT_EPS * max(abs(y[1]), 1.0)
+        f0 = fun(t, *y)
+        jac = [[0.0] * n for _ in range(n)]
+        for col in range(n):
+            delta = _SQRT_EPS * max(abs(y[col]), 1.0)
+            shifted = list(y)
+            shifted[col] += delta
+            f_col = fun(t, *shifted)
+            for row in range(n):
+                jac[row][col] = (f_col[row] - f0[row]) / delta
         dt = _SQRT_EPS * max(abs(t), 1.0)
-        fa, fb, ft = fun(t, y[0] + d0, y[1]), fun(t, y[0], y[1] + d1), fun(t + dt, y[0], y[1])
-        n_fev += 4
-        j00, j10 = (fa[0] - f0[0]) / d0, (fa[1] - f0[1]) / d0
-        j01, j11 = (fb[0] - f0[0]) / d1, (fb[1] - f0[1]) / d1
-        dfdt = ((ft[0] - f0[0]) / dt, (ft[1] - f0[1]) / dt)
+        f_t = fun(t + dt, *y)
+        dfdt = [(a - b) / dt for a, b in zip(f_t, f0)]
+        n_fev += n + 2
         while True:
             h = min(h, t_end - t)
-            # (1 − γhJ)⁻¹ by the 2×2 inverse
-            m00, m01, m10, m11 = 1.0 - GAMMA * h * j00, -GAMMA * h * j01, \
-                -GAMMA * h * j10, 1.0 - GAMMA * h * j11
-            det = m00 * m11 - m01 * m10
+            lu = _lu_factor([[(1.0 if r == col else 0.0) - GAMMA * h * jac[r][col]
+                              for col in range(n)] for r in range(n)])
             k = []
             for i in range(4):
                 if i == 0:
                     f = f0
                 else:
                     f = fun(t + ALPHA[i] * h,
-                            y[0] + sum(a * kj[0] for a, kj in zip(A[i], k)),
-                            y[1] + sum(a * kj[1] for a, kj in zip(A[i], k)))
+                            *(y[m] + sum(a * kj[m] for a, kj in zip(A[i], k)) for m in range(n)))
                     n_fev += 1
-                s0 = sum(g * kj[0] for g, kj in zip(G[i], k))
-                s1 = sum(g * kj[1] for g, kj in zip(G[i], k))
-                r0 = h * (f[0] + j00 * s0 + j01 * s1 + GAMMA_SUM[i] * h * dfdt[0])
-                r1 = h * (f[1] + j10 * s0 + j11 * s1 + GAMMA_SUM[i] * h * dfdt[1])
-                k.append(((m11 * r0 - m01 * r1) / det, (m00 * r1 - m10 * r0) / det))
-            y_new = [y[n] + sum(b * kj[n] for b, kj in zip(B, k)) for n in (0, 1)]
+                g_sum = [sum(g * kj[m] for g, kj in zip(G[i], k)) for m in range(n)]
+                rhs = [h * (f[r] + sum(jac[r][m] * g_sum[m] for m in range(n))
+                            + GAMMA_SUM[i] * h * dfdt[r]) for r in range(n)]
+                k.append(_lu_solve(lu, rhs))
+            y_new = [y[m] + sum(b * kj[m] for b, kj in zip(B, k)) for m in range(n)]
             error = 0.0
-            for n in (0, 1):
-                scale = atol + rtol * max(abs(y[n]), abs(y_new[n]))
-                error += (sum(e * kj[n] for e, kj in zip(ERROR_WEIGHTS, k)) / scale) ** 2
-            error = math.sqrt(0.5 * error)
-            if not (math.isfinite(y_new[0]) and math.isfinite(y_new[1])):
+            for m in range(n):
+                scale = atol + rtol * max(abs(y[m]), abs(y_new[m]))
+                error += (sum(e * kj[m] for e, kj in zip(ERROR_WEIGHTS, k)) / scale) ** 2
+            error = math.sqrt(error / n)
+            if not all(math.isfinite(v) for v in y_new):
                 error = math.inf
             factor = min(4.0, max(0.2, 0.9 * error ** (-1.0 / 3.0))) if error > 0.0 else 4.0
             if error <= 1.0:
