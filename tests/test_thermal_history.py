@@ -172,6 +172,32 @@ def test_later_decoupling_means_smaller_neff():
     assert values == sorted(values)
 
 
+# --- beyond the paper: non-instantaneous decoupling ----------------------------------
+
+def test_collisional_decoupling_standard_model_value():
+    # weak ν–e energy transfer without QED corrections: N_eff ≈ 3.04 (Escudero 2019/2020),
+    # above the instantaneous 3.03 because ν keep some e± annihilation heat
+    value = th.neff_standard_model_collisional()
+    assert 3.03 < value < 3.045
+    assert value > th.neff_standard_model(1.5 * MeV)
+
+
+def test_collisional_bound_with_mixing_close_to_instantaneous():
+    # with the paper's ε the Z′ heat exchange dominates: the decoupling treatment barely matters
+    m = 10.4 * MeV
+    assert th.neff_collisional(m, G_PAPER) == pytest.approx(th.neff(m, G_PAPER), abs=0.03)
+    # and the collisional solve is converged at the default tolerance
+    assert th.neff_collisional(m, G_PAPER) == pytest.approx(
+        th.neff_collisional(m, G_PAPER, rtol=1e-8, atol=1e-10), abs=1e-4)
+
+
+def test_collisional_setting_in_point():
+    settings = model_settings({"neff_decoupling": "collisional"})
+    point = ModelPoint(500.0, 1e-3, 600.0, 20.0, settings=settings)
+    assert point["Neff"] == pytest.approx(th.neff_standard_model_collisional())
+    assert point["delta_Neff"] == pytest.approx(0.0, abs=1e-12)
+
+
 # --- table --------------------------------------------------------------------------
 
 def test_table_matches_direct_solve_at_random_points():

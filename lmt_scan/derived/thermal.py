@@ -8,6 +8,10 @@ falls back to the direct solve of :mod:`lmt_scan.physics.thermal_history`
 within 10⁻⁶ of the e⁺e⁻ threshold.  Below the threshold (no Z′ → e⁺e⁻) and above
 300 MeV (Z′ Boltzmann-suppressed at T_ν-dec) the baths do not exchange heat and the
 entropy-conservation result is exact.
+
+``neff_decoupling: collisional`` replaces instantaneous decoupling by weak ν–e energy
+transfer (:func:`lmt_scan.physics.thermal_history.neff_collisional`, beyond the paper);
+it is always solved directly.
 """
 import json
 import math
@@ -32,6 +36,11 @@ model_setting("neff_method", str, "table",
               "table: interpolate the shipped N_eff table where it applies, else solve; "
               "direct: always solve Eqs. (11)-(13) (~30 ms per point)",
               choices=("table", "direct"))
+model_setting("neff_decoupling", str, "instantaneous",
+              "instantaneous: the paper's three baths split at neff_T_dec_MeV; collisional: "
+              "weak ν–e energy transfer from 10 MeV (Escudero 2019/2020; beyond the paper, "
+              "direct solve ~0.2 s per point, neff_T_dec_MeV unused)",
+              choices=("instantaneous", "collisional"))
 
 
 @lru_cache(maxsize=None)
@@ -68,20 +77,33 @@ def neff_value(m_Zp_GeV, g_p, T_dec_MeV=1.5, method="table"):
     return th.neff(m_Zp_GeV, g_p, T_dec=T_dec)
 
 
+def neff_value_collisional(m_Zp_GeV, g_p):
+    """N_eff with non-instantaneous decoupling (always the direct solve; no table)."""
+    if m_Zp_GeV / th.T_START_COLLISIONAL > 30.0:
+        return _neff_standard_model(None)        # Z′ density < e⁻³⁰ when the solve starts
+    return th.neff_collisional(m_Zp_GeV, g_p)
+
+
 @derived_quantity("Neff", "", "N_eff at T ≪ m_e, Eq. (10), from the three-bath evolution "
-                  "Eqs. (11)-(15) (model settings neff_T_dec_MeV, neff_method)")
+                  "Eqs. (11)-(15) (model settings neff_T_dec_MeV, neff_method, neff_decoupling)")
 def _neff(point):
     s = point.settings
+    if s["neff_decoupling"] == "collisional":
+        return neff_value_collisional(point.m_Zp_GeV, point.g_p)
     return neff_value(point.m_Zp_GeV, point.g_p, s["neff_T_dec_MeV"], s["neff_method"])
 
 
-@derived_quantity("delta_Neff", "", "ΔN_eff = N_eff − N_eff(no light Z′) at the same T_ν-dec "
-                  "(instantaneous decoupling); add to 3.044 for the precise SM baseline")
+@derived_quantity("delta_Neff", "", "ΔN_eff = N_eff − N_eff(no light Z′) in the same treatment "
+                  "of decoupling; add to 3.044 for the precise SM baseline")
 def _delta_neff(point):
-    T_dec = point.settings["neff_T_dec_MeV"] * c.MeV_in_GeV
+    s = point.settings
+    T_dec = None if s["neff_decoupling"] == "collisional" else s["neff_T_dec_MeV"] * c.MeV_in_GeV
     return point["Neff"] - _neff_standard_model(T_dec)
 
 
 @lru_cache(maxsize=None)
 def _neff_standard_model(T_dec_GeV):
+    """No-Z′ N_eff: instantaneous decoupling at T_dec_GeV, or collisional for None."""
+    if T_dec_GeV is None:
+        return th.neff_standard_model_collisional()
     return th.neff_standard_model(T_dec_GeV)

@@ -340,3 +340,84 @@ def neff_standard_model(T_dec=T_DEC_PAPER):
                     + float(entropy_density(T_dec, c.m_e, 2 * G_ELECTRON, True)))
     s_p_bath = 2.0 * entropy_density_massless(T_dec, 2 * G_NEUTRINO, True)
     return float(_neff_from_entropies(s_gamma_bath, s_p_bath, T_dec))
+
+
+# --- beyond the paper: non-instantaneous neutrino decoupling -------------------------
+# Instead of cutting the ν–e coupling at T_ν-dec, the baths exchange energy through weak
+# ν–e and ν–ν processes at the rates of M. Escudero, JCAP 02 (2019) 007
+# [arXiv:1812.05605] and JCAP 05 (2020) 048 [arXiv:2001.04466]: Maxwell–Boltzmann
+# rates with Fermi–Dirac correction factors, massless electrons in the rates, no QED
+# finite-temperature corrections (neither is in the paper).  The Z′ keeps ν_μ, ν_τ at T′
+# and exchanges heat with e as in Eqs. (11)–(12).
+G_L_NUE, G_R_NUE = 0.727, 0.233        # ν_e–e couplings below 10 MeV (incl. charged current)
+G_L_NUMU, G_R_NUMU = -0.273, 0.233     # ν_μ,τ–e couplings
+F_ANNIHILATION, F_SCATTERING = 0.884, 0.829   # Fermi–Dirac corrections to the MB rates
+T_START_COLLISIONAL = 10.0e-3          # all baths share one temperature at 10 MeV [GeV]
+
+
+def _transfer(T1, T2):
+    """32 f_a (T1⁹ − T2⁹) + 56 f_s T1⁴T2⁴(T1 − T2) [GeV⁹]: energy flow from a bath at T1 to
+    one at T2 by annihilation and scattering (Escudero 2019, Eq. 2.13)."""
+    return (32.0 * F_ANNIHILATION * (T1 ** 9 - T2 ** 9)
+            + 56.0 * F_SCATTERING * T1 ** 4 * T2 ** 4 * (T1 - T2))
+
+
+def weak_energy_transfer(T, T_nue, T_p):
+    """(δρ_νe/δt, δρ_{νμ+ντ}/δt) [GeV⁵]: energy gained per unit time by ν_e and by
+    ν_μ + ν_τ from weak ν–e and ν–ν processes (Escudero 2020, Eqs. 2.9–2.10)."""
+    prefactor = c.G_F ** 2 / math.pi ** 5
+    to_nue = prefactor * (4.0 * (G_L_NUE ** 2 + G_R_NUE ** 2) * _transfer(T, T_nue)
+                          + 2.0 * _transfer(T_p, T_nue))
+    to_numu = 2.0 * prefactor * (4.0 * (G_L_NUMU ** 2 + G_R_NUMU ** 2) * _transfer(T, T_p)
+                                 - _transfer(T_p, T_nue))
+    return to_nue, to_numu
+
+
+def collisional_derivatives(n_efolds, log_T, log_T_nue, log_ratio, m_Zp, width_ee, m_phi=None):
+    """d/dN of (ln(T/T_ref), ln(T_νe/T_ref), q = ln(T′/T)), T_ref = T_start e^{−N}.
+
+    Energy conservation per bath: dρ/dN = −3(ρ + p) + (energy gained per time)/H, with the
+    weak transfers of :func:`weak_energy_transfer` and the Z′ heat of Eqs. (11)–(12).
+    """
+    T_ref = T_START_COLLISIONAL * math.exp(-n_efolds)
+    T, T_nue = T_ref * math.exp(log_T), T_ref * math.exp(log_T_nue)
+    T_p = T * math.exp(log_ratio)
+    rho1, p1, drho1 = _bath_gamma_e(T)
+    rho2, p2, drho2 = _bath_nu_mu_tau_zp(T_p, m_Zp, m_phi)
+    rho_nue = _RHO_NU_FLAVOUR * T_nue ** 4
+    hubble = math.sqrt((rho1 + rho2 + rho_nue) / 3.0) / c.M_Pl_reduced
+    to_nue, to_numu = weak_energy_transfer(T, T_nue, T_p)
+    heat = width_ee * _energy_change(T, log_ratio, m_Zp, G_ZP, False) if width_ee > 0.0 else 0.0
+    dlogT = (-3.0 * (rho1 + p1) + (heat - to_nue - to_numu) / hubble) / (drho1 * T)
+    dlogT_nue = -1.0 + to_nue / (4.0 * hubble * rho_nue)
+    dlogT_p = (-3.0 * (rho2 + p2) + (to_numu - heat) / hubble) / (drho2 * T_p)
+    return dlogT + 1.0, dlogT_nue + 1.0, dlogT_p - dlogT
+
+
+def final_temperatures_collisional(m_Zp, width_ee, rtol=1e-6, atol=1e-8, m_phi=None):
+    """(T, T_νe, T′) [GeV] at the end of the non-instantaneous evolution, started at
+    T_START_COLLISIONAL with one common temperature."""
+    lightest = min(c.m_e, m_Zp, m_phi if m_phi is not None else math.inf)
+    n_end = math.log(T_START_COLLISIONAL * X_END / lightest)
+
+    def rhs(n, log_T, log_T_nue, log_ratio):
+        return collisional_derivatives(n, log_T, log_T_nue, log_ratio, m_Zp, width_ee, m_phi)
+
+    log_T, log_T_nue, log_ratio = stiff_ode.integrate(rhs, (0.0, 0.0, 0.0), (0.0, n_end),
+                                                      rtol, atol).y
+    T_ref = T_START_COLLISIONAL * math.exp(-n_end)
+    T = T_ref * math.exp(log_T)
+    return T, T_ref * math.exp(log_T_nue), T * math.exp(log_ratio)
+
+
+def neff_collisional(m_Zp, g_p, rtol=1e-6, atol=1e-8, m_phi=None):
+    """N_eff (Eq. 10) with non-instantaneous neutrino decoupling (beyond the paper)."""
+    width_ee = zprime.width_Zp_to_ee(m_Zp, zprime.eps_AZp(g_p))
+    return neff_from_temperatures(
+        *final_temperatures_collisional(m_Zp, width_ee, rtol, atol, m_phi), m_Zp, m_phi)
+
+
+def neff_standard_model_collisional(rtol=1e-6, atol=1e-8):
+    """N_eff without a light Z′ with non-instantaneous decoupling (≈ 3.038; no QED corrections)."""
+    temperatures = final_temperatures_collisional(math.inf, 0.0, rtol, atol)
+    return neff_from_temperatures(*temperatures, math.inf)
