@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 from lmt_scan.errors import PointRejected
-from lmt_scan.plugins import LIKELIHOOD_GROUP, installed_plugins
+from lmt_scan.plugins import LIKELIHOOD_GROUP, installed_plugins, load_plugin
 from lmt_scan.point import PARAMETERS, ModelPoint, model_settings
+from lmt_scan.posterior import evaluate_point
 
 from conftest import REPO, run_cli
 
@@ -138,6 +139,48 @@ def test_rejected_point_is_minus_infinity_in_both():
     sample_info = cobaya_info({"muon_g2": ("muon_g2", {})})
     model = cobaya_model.get_model(sample_info)
     assert model.loglike(point, return_derived=False) == -math.inf
+
+
+def test_plugin_defaults_to_the_label_and_takes_nested_options():
+    info = cobaya_info({})
+    info["likelihood"] = {"white_dwarf": {"class": ADAPTER + "LmtScanLikelihood",
+                                          "options": {"shape": "hard", "limit": 0.6}}}
+    plugin = load_plugin("white_dwarf", LIKELIHOOD_GROUP)(shape="hard", limit=0.6)
+    model = cobaya_model.get_model(info)
+    # |G_Z'|/(C_V G_F) ≈ 0.49 at g' = 5e-4 and ≈ 1.9 at 1e-3: inside, then outside the cut
+    for g_p, expected in ((5e-4, 0.0), (1e-3, -math.inf)):
+        point = dict(POINT, g_p=g_p)
+        assert evaluate_point(point, {"white_dwarf": plugin}, model_settings())[1] == expected
+        assert model.loglike(point, return_derived=False) == expected
+
+
+def g2_pull(_self=None):
+    """An outside Cobaya likelihood reading the shared lmt-scan point."""
+    return -0.5 * ((_self.provider.get_result("lmt_point")["delta_a_mu"] - 2.61e-9) / 8e-10) ** 2
+
+
+def test_outside_cobaya_likelihood_reads_the_shared_point():
+    info = cobaya_info({}, derived=["y"])
+    info["likelihood"] = {"mine": {"external": g2_pull, "requires": {"lmt_point": None}}}
+    model = cobaya_model.get_model(info)
+    loglikes, derived = model.loglikes(POINT)
+    point = ModelPoint.from_dict(POINT)
+    assert loglikes[0] == pytest.approx(-0.5 * ((point["delta_a_mu"] - 2.61e-9) / 8e-10) ** 2,
+                                        rel=1e-14)
+    assert derived == [pytest.approx(point["y"], rel=1e-14)]
+
+
+def test_readme_cobaya_lines_run():
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Already using Cobaya"):]
+    info = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    loglikes, _ = cobaya_model.get_model(info).loglikes(
+        {"m_Zp": POINT["m_Zp"], "g_p": POINT["g_p"]})
+    plugins = {label: load_plugin(block["plugin"], LIKELIHOOD_GROUP)(
+        **{k: v for k, v in block.items() if k not in ("class", "plugin")})
+        for label, block in info["likelihood"].items()}
+    expected = evaluate_point(POINT, plugins, model_settings())[2]
+    assert list(loglikes) == pytest.approx(list(expected.values()), abs=1e-10)
 
 
 # ---------------------------------------------------------------- configuration errors
