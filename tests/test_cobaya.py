@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+from lmt_scan.derived import DERIVED
 from lmt_scan.errors import PointRejected
 from lmt_scan.plugins import LIKELIHOOD_GROUP, installed_plugins, load_plugin
 from lmt_scan.point import PARAMETERS, ModelPoint, model_settings
@@ -25,6 +26,8 @@ cobaya_run = pytest.importorskip("cobaya.run")
 cobaya_model = pytest.importorskip("cobaya.model")
 getdist = pytest.importorskip("getdist")
 from cobaya.log import LoggedError  # noqa: E402  (after the importorskip)
+
+from lmt_scan.interop.cobaya import cobaya_name  # noqa: E402
 
 COBAYA_CARD = REPO / "runs" / "cobaya" / "quickstart.yaml"
 LMT_CARD = REPO / "runs" / "quickstart.yaml"
@@ -125,6 +128,16 @@ def test_evaluate_matches_every_installed_plugin_with_model_settings(tmp_path):
     for label in plugins:
         got = -0.5 * sample[f"chi2__{label}"]
         assert got == pytest.approx(expected["loglike"][label], abs=1e-10), label
+    # every registered derived quantity is a Cobaya derived parameter with lmt-scan's value
+    for name, quantity in ((n, q) for n, q in DERIVED.items() if q.store):
+        want = expected["derived"][name]
+        for key in quantity.keys or (None,):
+            got = sample[cobaya_name(f"{name}.{key}" if key else name)]
+            value = want if key is None or want is None else want[key]
+            if value is None:                      # rejected by the physics: NaN
+                assert math.isnan(got), name
+            else:
+                assert got == pytest.approx(value, rel=1e-12, abs=1e-300), (name, key)
     # the model settings reached the physics: y depends on x_f (Eqs. 20-21)
     default = ModelPoint(*(POINT[p] for p in PARAMETERS), settings=model_settings())
     assert sample["y"] == pytest.approx(expected["derived"]["y"], rel=1e-12)
@@ -224,6 +237,10 @@ def cobaya_mcmc(tmp_path_factory):
     info = cobaya_card()
     # the cap, not the convergence test, ends the run: a fixed, known sample size
     info["sampler"]["mcmc"].update(max_samples=3000, Rminus1_stop=0.001)
+    # Cobaya computes derived parameters at every proposal: a fixed list keeps this test's
+    # time independent of quantities added later ("all" is checked by the evaluate tests)
+    info["theory"][ADAPTER + "LmtScanTheory"]["derived"] = [
+        "y", "alpha_X", "delta_M", "delta_a_mu", "Neff", "sigmaT_over_M"]
     info["output"] = str(out)
     cobaya_run.run(info)
     return out
