@@ -201,13 +201,23 @@ def test_collisional_setting_in_point():
 # --- table --------------------------------------------------------------------------
 
 def test_table_matches_direct_solve_at_random_points():
-    table = thermal.load_neff_table(1.5)
+    table = thermal.load_neff_table(thermal.table_name(1.5))
     assert table is not None, "N_eff table for T_dec = 1.5 MeV is missing"
     rng = np.random.default_rng(4)
     for _ in range(12):
         m = 10 ** rng.uniform(0.0, math.log10(300.0)) * MeV
         g = 10 ** rng.uniform(-5.0, -2.0)
         assert thermal.neff_value(m, g, 1.5, "table") == pytest.approx(th.neff(m, g), abs=0.01)
+
+
+def test_collisional_table_matches_direct_solve():
+    assert thermal.load_neff_table(thermal.table_name(None)) is not None
+    rng = np.random.default_rng(8)
+    for _ in range(4):
+        m = 10 ** rng.uniform(0.0, math.log10(300.0)) * MeV
+        g = 10 ** rng.uniform(-5.0, -2.0)
+        assert thermal.neff_value(m, g, decoupling="collisional") == pytest.approx(
+            th.neff_collisional(m, g), abs=0.01)
 
 
 def test_neff_outside_table_falls_back_to_exact_limits():

@@ -10,8 +10,8 @@ within 10⁻⁶ of the e⁺e⁻ threshold.  Below the threshold (no Z′ → e�
 entropy-conservation result is exact.
 
 ``neff_decoupling: collisional`` replaces instantaneous decoupling by weak ν–e energy
-transfer (:func:`lmt_scan.physics.thermal_history.neff_collisional`, beyond the paper);
-it is always solved directly.
+transfer (:func:`lmt_scan.physics.thermal_history.neff_collisional`, beyond the paper),
+with its own table ``neff_collisional.npz`` (coarser grid) and the same fall-backs.
 """
 import json
 import math
@@ -38,15 +38,21 @@ model_setting("neff_method", str, "table",
               choices=("table", "direct"))
 model_setting("neff_decoupling", str, "instantaneous",
               "instantaneous: the paper's three baths split at neff_T_dec_MeV; collisional: "
-              "weak ν–e energy transfer from 10 MeV (Escudero 2019/2020; beyond the paper, "
-              "direct solve ~0.2 s per point, neff_T_dec_MeV unused)",
+              "weak ν–e energy transfer from 10 MeV (Escudero 2019/2020; beyond the paper; "
+              "table neff_collisional.npz, else direct solve ~0.2 s; neff_T_dec_MeV unused)",
               choices=("instantaneous", "collisional"))
 
 
+def table_name(T_dec_MeV=None):
+    """Key of a shipped table: ``Tdec<T>MeV`` (instantaneous), ``collisional`` for None."""
+    return "collisional" if T_dec_MeV is None else f"Tdec{T_dec_MeV:g}MeV"
+
+
 @lru_cache(maxsize=None)
-def load_neff_table(T_dec_MeV):
-    """(spline, s range, log10 g′ range, metadata) of the table for ``T_dec_MeV``, or None."""
-    path = TABLE_DIR / f"neff_Tdec{T_dec_MeV:g}MeV.npz"
+def load_neff_table(name):
+    """(spline, s range, log10 g′ range, metadata) of table ``name`` (see :func:`table_name`),
+    or None if it is not shipped."""
+    path = TABLE_DIR / f"neff_{name}.npz"
     if not path.is_file():
         return None
     with np.load(path) as data:
@@ -55,42 +61,51 @@ def load_neff_table(T_dec_MeV):
     return spline, (s[0], s[-1]), (log_g[0], log_g[-1]), json.loads(meta)
 
 
+def _from_table(name, m_Zp_GeV, g_p):
+    """Interpolated N_eff, or None outside the table (or without one)."""
+    table = load_neff_table(name)
+    if table is None or m_Zp_GeV <= 2.0 * c.m_e:
+        return None
+    spline, (s_lo, s_hi), (g_lo, g_hi), _ = table
+    s = math.log10(m_Zp_GeV / (2.0 * c.m_e) - 1.0)
+    log_g = math.log10(g_p)
+    if s_lo <= s <= s_hi and g_lo <= log_g <= g_hi:
+        return float(spline.ev(s, log_g))
+    return None
+
+
 @lru_cache(maxsize=None)
 def _neff_without_exchange_heavy(T_dec_GeV):
     return th.neff_decoupled_baths(M_TABLE_MAX_GEV, T_dec_GeV)
 
 
-def neff_value(m_Zp_GeV, g_p, T_dec_MeV=1.5, method="table"):
-    """N_eff at (m_Z′ [GeV], g′) for T_ν-dec [MeV]: table where it applies, else direct."""
-    T_dec = T_dec_MeV * c.MeV_in_GeV
-    if m_Zp_GeV <= 2.0 * c.m_e:
-        return th.neff_decoupled_baths(m_Zp_GeV, T_dec)
-    if m_Zp_GeV >= M_TABLE_MAX_GEV and m_Zp_GeV / T_dec > 60.0:
-        return _neff_without_exchange_heavy(T_dec)          # Z′ density < e⁻⁶⁰ at T_ν-dec
-    table = load_neff_table(T_dec_MeV) if method == "table" else None
-    if table is not None:
-        spline, (s_lo, s_hi), (g_lo, g_hi), _ = table
-        s = math.log10(m_Zp_GeV / (2.0 * c.m_e) - 1.0)
-        log_g = math.log10(g_p)
-        if s_lo <= s <= s_hi and g_lo <= log_g <= g_hi:
-            return float(spline.ev(s, log_g))
-    return th.neff(m_Zp_GeV, g_p, T_dec=T_dec)
+def neff_value(m_Zp_GeV, g_p, T_dec_MeV=1.5, method="table", decoupling="instantaneous"):
+    """N_eff at (m_Z′ [GeV], g′): table where it applies, else the direct solve.
 
-
-def neff_value_collisional(m_Zp_GeV, g_p):
-    """N_eff with non-instantaneous decoupling (always the direct solve; no table)."""
-    if m_Zp_GeV / th.T_START_COLLISIONAL > 30.0:
-        return _neff_standard_model(None)        # Z′ density < e⁻³⁰ when the solve starts
-    return th.neff_collisional(m_Zp_GeV, g_p)
+    ``decoupling`` "instantaneous" (the paper, at T_ν-dec = ``T_dec_MeV``) or
+    "collisional" (weak ν–e energy transfer; ``T_dec_MeV`` unused).
+    """
+    if decoupling == "collisional":
+        if m_Zp_GeV / th.T_START_COLLISIONAL > 30.0:
+            return _neff_standard_model(None)        # Z′ density < e⁻³⁰ when the solve starts
+        name, solve = table_name(None), lambda: th.neff_collisional(m_Zp_GeV, g_p)
+    else:
+        T_dec = T_dec_MeV * c.MeV_in_GeV
+        if m_Zp_GeV <= 2.0 * c.m_e:
+            return th.neff_decoupled_baths(m_Zp_GeV, T_dec)
+        if m_Zp_GeV >= M_TABLE_MAX_GEV and m_Zp_GeV / T_dec > 60.0:
+            return _neff_without_exchange_heavy(T_dec)      # Z′ density < e⁻⁶⁰ at T_ν-dec
+        name, solve = table_name(T_dec_MeV), lambda: th.neff(m_Zp_GeV, g_p, T_dec=T_dec)
+    value = _from_table(name, m_Zp_GeV, g_p) if method == "table" else None
+    return solve() if value is None else value
 
 
 @derived_quantity("Neff", "", "N_eff at T ≪ m_e, Eq. (10), from the three-bath evolution "
                   "Eqs. (11)-(15) (model settings neff_T_dec_MeV, neff_method, neff_decoupling)")
 def _neff(point):
     s = point.settings
-    if s["neff_decoupling"] == "collisional":
-        return neff_value_collisional(point.m_Zp_GeV, point.g_p)
-    return neff_value(point.m_Zp_GeV, point.g_p, s["neff_T_dec_MeV"], s["neff_method"])
+    return neff_value(point.m_Zp_GeV, point.g_p, s["neff_T_dec_MeV"], s["neff_method"],
+                      s["neff_decoupling"])
 
 
 @derived_quantity("delta_Neff", "", "ΔN_eff = N_eff − N_eff(no light Z′) in the same treatment "
