@@ -79,11 +79,10 @@ def test_born_closed_form_matches_born_partial_waves(a, b):
 
 def test_born_closed_form_matches_angular_quadrature_of_born_amplitude():
     a, b = 0.7, 0.8
-    k, beta = a * b, 0.5 / (a * a * b)
+    k = a * b
     # f_B m_ϕ = b/(2k²(1−x) + 1) (units m_ϕ = 1), Eq. (24) with real amplitudes
     f = lambda x: b / (2 * k * k * (1 - x) + 1.0)
     integrand = lambda x: 4 * math.pi * (1 - x) * 0.5 * (f(x) ** 2 + f(-x) ** 2 - f(x) * f(-x))
-    assert beta > 0
     assert ss.sigmaT_born_m2(a, b) == pytest.approx(quad(integrand, 0, 1, epsrel=1e-12)[0],
                                                     rel=1e-10)
 
@@ -190,3 +189,94 @@ def test_velocity_average_of_analytic_cross_sections():
     k0 = ss.mean_to_mode_scale(kbar)
     value = ss.velocity_average_m2(kbar, b, lambda a, b: 1.0 / (a * b) ** 2) * kbar
     assert value == pytest.approx(math.sqrt(2 / math.pi) / k0, rel=1e-5)
+
+
+# --- table, derived quantities and likelihoods ------------------------------------------
+from lmt_scan.derived import sidm  # noqa: E402
+from lmt_scan.physics import constants as const  # noqa: E402
+from lmt_scan.point import ModelPoint  # noqa: E402
+
+FIG3_BENCHMARKS = [(10.0, 10.0), (20.0, 20.0), (40.0, 80.0)]   # (M1 [GeV], m_ϕ [MeV])
+
+
+def test_table_matches_direct_solver_at_random_points():
+    rng = np.random.default_rng(11)
+    b = 10.0 ** rng.uniform(-4, 4, 24)
+    k = 10.0 ** rng.uniform(-4, math.log10(ss.K_SEMICLASSICAL), 24)
+    direct = np.array([ss.sigmaT_m2(kk / bb, bb, dphi=0.1) for bb, kk in zip(b, k)])
+    error = np.abs(sidm.sigmaT_m2(b, k) / direct - 1.0)
+    assert np.median(error) < 5e-3
+    assert np.percentile(error, 80) < 3e-2
+
+
+def test_table_average_matches_direct_average():
+    for b, kbar in [(0.02, 0.3), (1.7, 0.01), (6.0, 0.1), (30.0, 2.0), (200.0, 0.05)]:
+        direct = ss.velocity_average_m2(kbar, b, nodes_per_decade=32)
+        assert sidm.sigmav_m2(b, kbar)[0] == pytest.approx(direct, rel=0.03)
+
+
+def test_table_falls_back_outside_its_domain():
+    b, k = 2e4, 0.5                    # b above the table: direct solver
+    assert sidm.sigmaT_m2(b, k)[0] == pytest.approx(ss.sigmaT_m2(k / b, b), rel=1e-9)
+    b, k = 1e-5, 0.3                   # below B_BORN: Born formula
+    assert sidm.sigmaT_m2(b, k)[0] == pytest.approx(ss.sigmaT_born_m2(k / b, b), rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def fig3_points():
+    return [ModelPoint(10.0, 5e-4, m_phi, M1) for M1, m_phi in FIG3_BENCHMARKS]
+
+
+def test_fig3_dwarf_and_cluster_statements(fig3_points):
+    """Sec. III B / Fig. 3: (10 GeV, 10 MeV) and (20 GeV, 20 MeV) exceed ~1 cm²/g in dwarfs;
+    all three benchmarks fall below ~0.1 cm²/g on cluster scales."""
+    for point in fig3_points[:2]:
+        assert point["sigmaT_over_M"]["v30"] > 1.0
+    for point in fig3_points:
+        assert point["sigmaT_over_M"]["v1000"] < 0.1
+
+
+def test_fig3_benchmarks_are_resonant_with_strong_velocity_dependence(fig3_points):
+    """Resonant regime: α_X M1/m_ϕ ≳ 1 with M1 v/m_ϕ < 1 in dwarfs, Born badly off, and σ_T/M1
+    falling by more than an order of magnitude from dwarfs to clusters."""
+    for (M1, m_phi), point in zip(FIG3_BENCHMARKS, fig3_points):
+        b = point["alpha_X"] * M1 / (m_phi * const.MeV_in_GeV)
+        k = M1 * const.km_s_to_c(30.0) / (2 * m_phi * const.MeV_in_GeV)
+        assert b > 0.9 and 2 * k < 1.0
+        born = const.GeV_inv3_to_cm2_g(ss.sigmaT_born_m2(k / b, b)
+                                       / ((m_phi * const.MeV_in_GeV) ** 2 * M1))
+        sigma = point["sigmaT_over_M"]
+        assert sigma["v30"] > 3 * born
+        assert sigma["v30"] > 10 * sigma["v1000"]
+        sigmav = point["sigmav_over_M"]
+        assert sigmav["v30"] / 30.0 > 10 * sigmav["v1000"] / 1000.0
+
+
+def test_sidm_halos_likelihood(fig3_points):
+    from likelihoods.sidm_halos import SidmHalos
+    halos = SidmHalos()
+    assert halos.observed.size == 18
+    values = [halos.loglike(point) for point in fig3_points]
+    assert all(np.isfinite(values))
+    # each point is predicted at its own mean velocity
+    predicted = halos.predict(fig3_points[0])
+    for i in (0, 17):
+        single = sidm.sigmav_over_M(fig3_points[0], [halos.v_mean_kms[i]])[0]
+        assert predicted[i] == pytest.approx(math.log10(single), abs=1e-12)
+    dwarfs = SidmHalos(classes=["dwarf"])
+    assert dwarfs.observed.size == 5
+    assert SidmHalos(velocity_errors=True).loglike(fig3_points[0]) >= values[0]
+
+
+def test_sidm_targets_windows(fig3_points):
+    from likelihoods.sidm_targets import SidmTargets, soft_window_loglike
+    assert soft_window_loglike(3.0, 1.0, 10.0, 0.1) == 0.0
+    assert soft_window_loglike(100.0, 1.0, 10.0, 0.1) == pytest.approx(-50.0)
+    assert soft_window_loglike(0.01, 0.0, 0.1, 0.2) == 0.0
+    targets = SidmTargets()
+    sigma = fig3_points[1]["sigmaT_over_M"]
+    expected = sum(soft_window_loglike(sigma[key], low, high, 0.1)
+                   for key, low, high in [("v30", 1, 10), ("v200", 0.1, 1), ("v1000", 0, 0.1)])
+    assert targets.loglike(fig3_points[1]) == pytest.approx(expected)
+    only_clusters = SidmTargets(use=["cluster"], cluster_max=0.01, cluster_softness=0.5)
+    assert only_clusters.loglike(fig3_points[1]) < 0.0

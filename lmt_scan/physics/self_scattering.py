@@ -18,21 +18,26 @@ integral is done exactly in terms of the phase shifts (Legendre products on [0, 
 
 Methods, chosen by :func:`sigmaT_m2`:
 
-* **Born** (b ≤ ``B_BORN``): closed-form identical-fermion Born σ_T (:func:`sigmaT_born_m2`).
+* **Born** (b ≤ ``B_BORN``): closed-form identical-fermion Born σ_T (:func:`sigmaT_born_m2`);
+  its error is ≈ b (10⁻⁴ at the switch).
 * **Partial waves** (k/m_ϕ ≤ ``K_SEMICLASSICAL``): phase shifts from the radial equation
-  (:func:`phase_shifts_numeric`, RK4 on a grid of fixed phase advance per step,
-  matched to Riccati–Bessel functions where the neglected potential tail changes the
-  phase by less than ``tail_tol``), and the analytic Born phase shifts
-  Q_ℓ(1 + 1/(2a²b²))/(2a) above the last partial wave whose turning point lies inside
-  the matching radius (their potential is a perturbation there).
-* **Semi-classical** (k/m_ϕ > ``K_SEMICLASSICAL``): the same identical-particle sum
-  with WKB (Langer) phase shifts for ℓ ≥ ``L_WKB_MIN`` and numerical ones below.
+  (:func:`phase_shifts_numeric`: RK4 on a grid of fixed phase advance ``dphi`` per step,
+  all ℓ at once, matched to Riccati–Bessel functions at the radius where the neglected
+  potential tail can change a phase by less than ``tail_tol``·min(1, δ₀ᴮ) — not where
+  V/E is small, which leaves percent errors at weak coupling), and the analytic Born
+  phases Q_ℓ(1 + 1/(2a²b²))/(2a) for partial waves whose centrifugal barrier exceeds
+  the potential tenfold everywhere inside that radius.  Converged to ~10⁻⁴ relative
+  (``benchmarks/sidm.py`` tightens every knob).
+* **Semi-classical** (k/m_ϕ > ``K_SEMICLASSICAL``, where hundreds to thousands of waves
+  contribute): the same exact identical-particle sum over WKB (Langer) phase shifts plus
+  the first-order quantum correction Born − eikonal (:func:`phase_shifts_semiclassical`);
+  ≲ 1 % from the partial waves at the switch, and the classical limit of the
+  distinguishable σ_T matches the published fits (tests).
 
-Partial-wave convergence: the sum runs to ℓ_max where the Born phase shift (an upper
-bound on the remaining ones, which fall off as e^{−ℓ/(ab)}) is below ``phase_tol``
-for 5 consecutive ℓ; at that point the neglected terms change σ_T by
-< (2ℓ_max+1)·phase_tol²·(ab)/σ_T k², far below 10⁻⁴ relative (checked by
-``benchmarks/sidm.py``, which tightens every knob).
+Partial-wave convergence criterion: the sum runs over ℓ until the Born phase shift
+(monotone in ℓ and exact where this bites) has fallen below ``PHASE_TOL``·min(1, δ₀ᴮ),
+plus 5 more waves; the neglected tail then changes σ_T by ≪ 10⁻⁶ relative.  The
+angular sum costs O(L log L) (:func:`_half_range_form`), so L ~ 10⁴ is cheap.
 """
 import math
 
@@ -218,11 +223,6 @@ def sigmaT_k2_distinguishable(delta):
 # ---------------------------------------------------------------------------
 # Numerical phase shifts (radial Schrödinger equation, Eq. 22)
 # ---------------------------------------------------------------------------
-def _potential(x, b):
-    """−2μV in x units: e^{−x/b}/x (attractive)."""
-    return np.exp(-x / b) / x
-
-
 def matching_radius(a, b, tail_tol):
     """Smallest x with (b/(a x)) e^{−x/b} ≤ tail_tol: beyond it the neglected potential
     tail can change any phase shift by at most ``tail_tol`` (dδ/dx ≤ e^{−x/b}/(a x))."""
@@ -543,10 +543,17 @@ def velocity_average_m2(kbar, b, sigma_m2=None, nodes_per_decade=64):
     spacing (≈ 4 % at 64 per decade) are not resolved by this direct fallback.
     Then ⟨σ_T v⟩ = k̄-average × ⟨v⟩/m_ϕ².
     """
-    sigma_m2 = sigmaT_m2 if sigma_m2 is None else sigma_m2
     k0 = mean_to_mode_scale(kbar)
     k = np.logspace(math.log10(kbar / 1000.0), math.log10(5.0 * kbar),
                     int(math.log10(5000.0) * nodes_per_decade) + 1)
-    sigma = np.array([sigma_m2(ki / b, b) for ki in k])
+    if sigma_m2 is None and b > B_BORN:
+        # slow velocities share one integration grid (k ≤ 3), the rest one by one
+        shared = k <= 3.0
+        sigma = np.empty(k.size)
+        sigma[shared] = sigmaT_m2_batch(k[shared] / b, b) if shared.any() else 0.0
+        sigma[~shared] = [sigmaT_m2(ki / b, b) for ki in k[~shared]]
+    else:
+        sigma_m2 = sigmaT_m2 if sigma_m2 is None else sigma_m2
+        sigma = np.array([sigma_m2(ki / b, b) for ki in k])
     weight = maxwell_boltzmann(k, k0) * k * k
     return float(np.trapezoid(weight * sigma, np.log(k)) / kbar)
