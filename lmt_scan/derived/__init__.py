@@ -4,6 +4,6 @@ Importing this package registers every provider module below; a new observable
 adds its module here.
 """
 from .registry import DERIVED, SETTINGS, DerivedQuantity, derived_quantity, model_setting
-from . import zprime, dark_sector, trident, thermal  # noqa: F401  (registration side effect)
+from . import zprime, dark_sector, trident, sidm, thermal  # noqa: F401  (registration side effect)
 
 __all__ = ["DERIVED", "SETTINGS", "DerivedQuantity", "derived_quantity", "model_setting"]
