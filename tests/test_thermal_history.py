@@ -31,8 +31,10 @@ def test_massless_limits_B4_B5(fermion):
         th.entropy_density_massless(T, 2.0, fermion), rel=1e-12)
     # B4, B5 themselves: ρ_γ = π²/15 T⁴, s_γ = 4π²/45 T³; fermions carry 7/8
     factor = 7.0 / 8.0 if fermion else 1.0
-    assert th.energy_density_massless(T, 2.0, fermion) == pytest.approx(factor * math.pi ** 2 / 15 * T ** 4)
-    assert th.entropy_density_massless(T, 2.0, fermion) == pytest.approx(factor * 4 * math.pi ** 2 / 45 * T ** 3)
+    assert th.energy_density_massless(T, 2.0, fermion) == pytest.approx(
+        factor * math.pi ** 2 / 15 * T ** 4)
+    assert th.entropy_density_massless(T, 2.0, fermion) == pytest.approx(
+        factor * 4 * math.pi ** 2 / 45 * T ** 3)
 
 
 @pytest.mark.parametrize("fermion", [True, False])
@@ -45,7 +47,8 @@ def test_massive_integrals_B2_B3_against_adaptive_quadrature(fermion, x):
     def integral(weight):
         def f(p):
             energy = math.sqrt(p * p + m * m)
-            return g * 4 * math.pi * p * p / (2 * math.pi) ** 3 * weight(p, energy) / (math.exp(energy / T) + sign)
+            occupation = 1.0 / (math.exp(energy / T) + sign)
+            return g * 4 * math.pi * p * p / (2 * math.pi) ** 3 * weight(p, energy) * occupation
         return quad(f, 0.0, 200 * T + 10 * m, epsrel=1e-12, epsabs=0.0, limit=200)[0]
 
     rho = integral(lambda p, e: e)                                            # Eq. (B3)
@@ -74,6 +77,9 @@ def test_energy_change_keeps_precision_at_tiny_temperature_differences():
     drho = th._thermo(T, m, 3.0, False)[2]
     for q in (1e-13, -1e-13, 1e-9):
         assert th._energy_change(T, q, m, 3.0, False) == pytest.approx(q * T * drho, rel=1e-6)
+        # and the quadrature version, written with expm1 in the occupation numbers
+        assert th._energy_change(T, q, m, 3.0, False) == pytest.approx(
+            float(th.energy_density_difference(T, q, m, 3.0, False)), rel=1e-6)
     q = 0.2   # large q: plain difference of the quadrature
     exact = th.energy_density(T * math.exp(q), m, 3.0, False) - th.energy_density(T, m, 3.0, False)
     assert th._energy_change(T, q, m, 3.0, False) == pytest.approx(float(exact), rel=1e-7)

@@ -69,8 +69,10 @@ def energy_density_difference(T, log_ratio, m, g, fermion):
     """ρ_a(T e^q) − ρ_a(T) [GeV⁴] for q = ``log_ratio``, accurate to full relative precision
     even when q ≈ 10⁻¹³ (tight coupling), where subtracting two ρ's would lose it all.
 
-    With a = E/T and a′ = a e^{−q}: f(a′) − f(a) = (e^{−a′} − e^{−a}) / ((1 ∓ e^{−a′})(1 ∓ e^{−a}))
-    (− for bosons), and e^{−a′} − e^{−a} is formed with expm1 of the small a′ − a.
+    With a = E/T and a′ = a e^{−q}:
+    f(a′) − f(a) = (e^{−a′} − e^{−a}) / ((1 ∓ e^{−a′})(1 ∓ e^{−a})) (− for bosons),
+    and e^{−a′} − e^{−a} is formed with expm1 of the small a′ − a.  (Quadrature reference
+    for the spline version used by the ODE, :func:`_energy_change`.)
     """
     T = np.asarray(T, dtype=float)
     q = np.asarray(log_ratio, dtype=float)[..., None]
@@ -78,7 +80,7 @@ def energy_density_difference(T, log_ratio, m, g, fermion):
     energy_p = energy * np.exp(-q)
     expo, expo_p = np.exp(-energy), np.exp(-energy_p)
     shift = energy * np.expm1(-q)            # a′ − a
-    # e^{−a′} − e^{−a}: −e^{−a′} expm1(a′ − a) for q ≥ 0, e^{−a} expm1(a − a′) for q < 0
+    # e^{−a′} − e^{−a} = −e^{−a′} expm1(a′ − a) for q ≥ 0, e^{−a} expm1(a − a′) for q < 0
     numerator = np.where(q >= 0.0, -expo_p * np.expm1(np.minimum(shift, 0.0)),
                          expo * np.expm1(np.minimum(-shift, 0.0)))
     sign = 1.0 if fermion else -1.0
@@ -170,7 +172,8 @@ def _energy_change(T, log_ratio, m, g, fermion):
     h, co, dt, tail = _spline_interval(m / T, fermion)
     if abs(q) >= h:
         return _thermo(T * math.exp(q), m, g, fermion)[0] - _thermo(T, m, g, fermion)[0]
-    spline_change = -q * (co[2] + co[1] * (2.0 * dt - q) + co[0] * (3.0 * dt * dt - 3.0 * dt * q + q * q))
+    spline_change = -q * (co[2] + co[1] * (2.0 * dt - q)
+                          + co[0] * (3.0 * dt * dt - 3.0 * dt * q + q * q))
     tail_change = tail - max(m / T * math.exp(-q) - X_MAX, 0.0)
     rho = g * T ** 4 * math.exp(((co[0] * dt + co[1]) * dt + co[2]) * dt + co[3] - tail)
     return rho * math.expm1(4.0 * q + spline_change + tail_change)
