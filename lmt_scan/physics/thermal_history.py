@@ -4,7 +4,10 @@ Three baths after instantaneous neutrino decoupling at T_ν-dec (paper: 1.5 MeV)
 (γ, e) at T, (ν_e) at T_ν and (ν_μ, ν_τ, Z′) at T′.  Each conserves its comoving
 entropy except for the heat exchanged through Z′ ↔ e⁺e⁻ (Eqs. 11–13, width Eq. 14),
 with the Hubble rate of Eq. (15) and the full thermodynamic integrals of
-Eqs. (B1)–(B3).  N_eff follows from Eq. (10) once T ≪ m_e, m_Z′.
+Eqs. (B1)–(B3).  N_eff follows from Eq. (10) once T ≪ m_e, m_Z′.  The stiff system
+(Γ/H up to ~10¹³) is integrated by :mod:`.stiff_ode` (Rosenbrock, fresh Jacobian per
+step).  Beyond the paper, :func:`neff_collisional` replaces instantaneous decoupling by
+weak ν–e energy transfer (Escudero 2019/2020).
 
 Pure functions; temperatures, masses and widths in GeV, densities in GeV⁴ / GeV³.
 Equation numbers refer to arXiv:1805.00651.
@@ -126,7 +129,7 @@ _RHO_NU_FLAVOUR = energy_density_massless(1.0, 2 * G_NEUTRINO, True)
 # [ln X_MIN, ln X_MAX] (relative error < 1e-8) and evaluated with plain floats: the
 # right-hand side is called ~10³ times per solve and numpy's per-call overhead
 # would dominate.  Below X_MIN the functions are within ~x² of their massless values
-# (e and Z′ never get there for T_dec ≤ 5 MeV, m_Z′ ≥ 1 MeV); above X_MAX they are
+# (e and Z′ never get there for temperatures ≤ 10 MeV and m_Z′ ≥ 1 MeV); above X_MAX they are
 # < e⁻¹⁰⁰ and continued as e^{−(x − X_MAX)}.
 X_MIN, X_MAX, N_SPLINE = 1e-2, 1e2, 1501
 
