@@ -265,6 +265,12 @@ def test_phi_bbn_cuts():
     assert by_lifetime.loglike(ModelPoint(10.0, G_PAPER, 25.0, 20.0)) == 0.0
     with pytest.raises(PointRejected, match="phi_long_lived"):
         by_lifetime.loglike(ModelPoint(30.0, G_PAPER, 20.0, 20.0))
+    # just above m_ϕ = m_Z′ the three-body decay (Eq. C2) is slow: the mass cut passes it,
+    # the lifetime cut does not
+    near_threshold = ModelPoint(10.0, 1e-4, 10.2, 20.0)
+    assert by_mass.loglike(near_threshold) == 0.0
+    with pytest.raises(PointRejected, match="phi_long_lived"):
+        by_lifetime.loglike(near_threshold)
 
 
 def test_tdec_model_setting():
