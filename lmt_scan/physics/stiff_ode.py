@@ -4,8 +4,8 @@ Why not ``scipy.integrate.solve_ivp`` (BDF/Radau/LSODA)?  They keep a Jacobian u
 Newton's iteration fails.  In the thermal history (Γ/H up to ~10¹³ while the Z′ is
 abundant, then falling by orders of magnitude per e-fold) a stale Jacobian lets the
 simplified Newton iteration "converge" on the stiff component without moving it, and
-the baths never decouple: at rtol = 1e-5 BDF returned N_eff = 9.35 and LSODA 4.66
-instead of 4.49 (m_Z′ = 6 MeV, g′ = 5e-4) with no warning.  A Rosenbrock method evaluates the
+the baths never decouple: at m_Z′ = 6 MeV, g′ = 5e-4, BDF at rtol = 1e-5 (and Radau at
+1e-4) return N_eff = 9.26 instead of 4.486 with no warning; LSODA is off by ~3e-3.  A Rosenbrock method evaluates the
 Jacobian at every step and needs no Newton iteration, so it cannot fail that way.
 Written in plain Python floats for 2–3 unknowns: numpy's per-call overhead would
 dominate such a small system.
