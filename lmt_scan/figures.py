@@ -312,7 +312,7 @@ def _grid_csv(path, grid):
     write_csv(path, cols)
 
 
-def fig2(out_dir, n=60):
+def fig2(out_dir, n=140):
     plt = _pyplot()
     from matplotlib.patches import Patch
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), sharey=True)
@@ -326,9 +326,12 @@ def fig2(out_dir, n=60):
         ax.contourf(x, y, dwarf, levels=[1.0, 10.0], colors=["#2171b5"], alpha=0.8)
         ax.contourf(x, y, mw, levels=[0.1, 1.0], colors=["#d62728"], alpha=0.45)
         ax.contourf(x, y, cluster, levels=[0.1, 1e6], colors=["#2ca02c"], alpha=0.35)
-        ax.axvspan(x[0], mz, color="0.5", alpha=0.6, lw=0)
+        ax.axvspan(x[0], mz, color="0.5", alpha=0.45, lw=0)
+        rejected = ~np.isfinite(grid["alpha_X"])   # no pseudo-Dirac relic y at this M1
+        for lo, hi in zip(y[:-1][rejected[:-1]], y[1:][rejected[:-1]]):
+            ax.axhspan(lo, hi, facecolor="none", edgecolor="0.4", hatch="//", lw=0)
         dm = grid["delta_M_GeV"]
-        for level in (1.0, 3.0, 10.0, 30.0):   # ΔM depends on M1 only: horizontal lines
+        for level in (1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50):   # ΔM(M1 only): horizontal
             ok = np.isfinite(dm)
             if ok.any() and dm[ok].min() < level < dm[ok].max():
                 m1 = np.interp(level, dm[ok], y[ok])
@@ -349,7 +352,9 @@ def fig2(out_dir, n=60):
                Patch(color="#2171b5", label="dwarf 1–10 cm²/g"),
                Patch(color="#d62728", alpha=0.45, label="Milky Way 0.1–1 cm²/g"),
                Patch(color="#2ca02c", alpha=0.35, label="cluster > 0.1 cm²/g"),
-               Patch(color="0.5", alpha=0.6, label=r"$m_\phi < m_{Z'}$ (BBN)")]
+               Patch(color="0.5", alpha=0.45, label=r"$m_\phi < m_{Z'}$ (BBN)"),
+               Patch(facecolor="none", edgecolor="0.4", hatch="//",
+                     label="no pseudo-Dirac relic $y$")]
     axes[1].legend(handles=handles, fontsize=7, loc="lower right")
     fig.tight_layout()
     files = _save(fig, out_dir, "fig2") + files
@@ -391,7 +396,9 @@ def fig3(out_dir):
                     fmt="o", ms=4, color=colour, label=f"{cls} (KTY16)")
     for sigma in (0.1, 1.0, 10.0):   # guide lines ⟨σv⟩/M = σ/M · ⟨v⟩
         ax.plot(v, sigma * v, color="0.7", lw=0.6)
-        ax.text(v[-1], sigma * v[-1], f" {sigma:g} cm²/g", fontsize=6, va="center", color="0.5")
+        v_label = min(2500.0, 5e3 / sigma)
+        ax.text(v_label, sigma * v_label, f"{sigma:g} cm²/g", fontsize=6, color="0.5",
+                ha="right", va="bottom")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(10, 3000)

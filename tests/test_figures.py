@@ -82,6 +82,18 @@ def test_fig2_mphi_above_mZp_keeps_sidm_space_left_removes_most_right(fig2_grids
     assert kept[1] < kept[0]
 
 
+def test_fig2_left_clusters_below_0p1_and_splitting_above_1_GeV(fig2_grids):
+    # Fig. 2 caption: "In the left panel, the self-scattering cross section is less than
+    # 0.1 cm²/g in galaxy clusters" (in the region m_ϕ > m_Z′ the paper allows);
+    # Sec. III C: "the predicted mass splitting is ΔM > 1 GeV (see Fig. 2)"
+    left = fig2_grids[0]
+    allowed = np.broadcast_to(left["m_phi_MeV"][None, :] > figures.ZP_BENCHMARKS[0][0],
+                              left["sigmaT_over_M_cluster"].shape)
+    assert np.nanmax(left["sigmaT_over_M_cluster"][allowed]) < 0.1
+    for grid in fig2_grids:
+        assert np.nanmin(grid["delta_M_GeV"]) > 1.0
+
+
 def test_fig2_left_benchmarks_lie_in_the_sidm_regions(fig2_grids):
     # the crosses of Fig. 2 (left): dwarf-scale σ_T/M1 ≳ 1 cm²/g, cluster-scale < 0.1 cm²/g
     for M1, m_phi in figures.SIDM_BENCHMARKS[:2]:
