@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy.interpolate import RectBivariateSpline
+from scipy.interpolate import RectBivariateSpline, bisplev
 
 from ..physics import constants as c
 from ..physics import self_scattering as ss
@@ -35,10 +35,10 @@ FINE_B_MIN = 0.5
 
 FINE_K_MAX = 2.5        # the fine tier is used below this k (one cell inside its edge) ...
 FINE_KBAR_MAX = 0.5     # ... and averages are taken from it on the fly below this k̄
-# Maxwell–Boltzmann quadrature in t = k/k̄ (trapezoid in ln t over [1/1000, 5], 64 nodes):
-# ⟨σ k⟩/k̄ = ∫ f(t) t σ(k̄ t) dt, f with t₀ = √(π/8); outside, the weight is < 10⁻⁶
+# Maxwell–Boltzmann quadrature in t = k/k̄ (trapezoid in ln t over [1/500, 5], 48 nodes):
+# ⟨σ k⟩/k̄ = ∫ f(t) t σ(k̄ t) dt, f with t₀ = √(π/8); outside, the weight is < 10⁻⁵
 # of the integral even for σ ∝ 1/k².
-_T_NODES = np.logspace(math.log10(1.0 / 1000.0), math.log10(5.0), 64)
+_T_NODES = np.logspace(math.log10(1.0 / 500.0), math.log10(5.0), 48)
 _T_WEIGHTS = (ss.maxwell_boltzmann(_T_NODES, ss.mean_to_mode_scale(1.0)) * _T_NODES ** 2
               * math.log(_T_NODES[1] / _T_NODES[0]) * np.r_[0.5, np.ones(_T_NODES.size - 2), 0.5])
 
@@ -59,32 +59,42 @@ def load_table(path=TABLE_PATH):
             ("Q", "fine", "k", "fine_Q", 3),
             ("R", "fine", "k", "fine_log10_R", 1)):
         log_b, log_k = data[f"{tier}_log10_b"], data[f"{tier}_log10_{axis}"]
-        splines[name] = (RectBivariateSpline(log_b, log_k, data[values].astype(float),
-                                             kx=degree, ky=degree),
-                         (log_b[0], log_b[-1]), (log_k[0], log_k[-1]))
+        spline = RectBivariateSpline(log_b, log_k, data[values].astype(float), kx=degree,
+                                     ky=degree)
+        splines[name] = (spline, (log_b[0], log_b[-1]), (log_k[0], log_k[-1]),
+                         (*spline.tck, *spline.degrees))   # for the faster bisplev
     return splines
 
 
-def _fine_sigma(b, k):
-    """σ_T m² from the fine tier: s-wave from (P, Q) at the true k (exact k → 0 limit) + R."""
+def _fine_sigma(b, k, grid=False):
+    """σ_T m² from the fine tier: s-wave from (P, Q) at the true k (exact k → 0 limit) + R.
+    ``grid``: scalar b and increasing k (one tensor-product evaluation, faster)."""
     splines = load_table()
     log_b, log_k = np.log10(b), np.log10(np.maximum(k, K_MIN))
-    p = splines["P"][0].ev(log_b, log_k)
-    q = splines["Q"][0].ev(log_b, log_k)
-    rest = 10.0 ** splines["R"][0].ev(log_b, log_k)
-    return ss.swave_sigma_m2(k / b, b, p, q) + rest
+    if grid:
+        p, q, r = (np.atleast_1d(bisplev(log_b, log_k, splines[name][3])) for name in "PQR")
+    else:
+        p, q, r = (splines[name][0].ev(log_b, log_k) for name in "PQR")
+    return ss.swave_sigma_m2(k / b, b, p, q) + 10.0 ** r
 
 
 def _in_range(name, log_b, log_k):
-    _, (b_lo, b_hi), (k_lo, k_hi) = load_table()[name]
+    _, (b_lo, b_hi), (k_lo, k_hi), _ = load_table()[name]
     return (log_b >= b_lo) & (log_b <= b_hi) & (log_k <= k_hi)
 
 
 def _fine_average(b, kbar):
-    """⟨σ_T m² k⟩/k̄ from the fine tier by the fixed MB quadrature (_T_NODES, _T_WEIGHTS)."""
-    nodes = kbar[:, None] * _T_NODES
-    sigma = _fine_sigma(np.broadcast_to(b[:, None], nodes.shape).ravel(), nodes.ravel())
-    return sigma.reshape(nodes.shape) @ _T_WEIGHTS
+    """⟨σ_T m² k⟩/k̄ from the fine tier by the fixed MB quadrature (_T_NODES, _T_WEIGHTS);
+    all nodes of one b (a model point) in one grid evaluation."""
+    out = np.empty(b.size)
+    for value in (b[:1] if b.min() == b.max() else np.unique(b)):
+        same = b == value
+        nodes = (kbar[same, None] * _T_NODES).ravel()
+        order = np.argsort(nodes)
+        sigma = np.empty(nodes.size)
+        sigma[order] = _fine_sigma(value, nodes[order], grid=True)
+        out[same] = sigma.reshape(-1, _T_NODES.size) @ _T_WEIGHTS
+    return out
 
 
 def _lookup(b, k, fine_limit, fine, wide, born, direct):
