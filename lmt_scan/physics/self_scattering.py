@@ -274,12 +274,14 @@ def phase_shifts_numeric(a, b, lmax, dphi=0.06, tail_tol=1e-6, start_decay=12.0,
     ``a``: array (n,) of velocities sharing one grid (same b).  RK4 for u'' = −Q u,
     Q = a² + e^{−x/b}/x − ℓ(ℓ+1)/x², with steps of fixed phase advance ``dphi``
     (h·max(√q, (ℓ_active+1)/x) = dphi).  ℓ = 0 starts at x₀ ≪ 1 from the series
-    u = x − x²/2; ℓ ≥ 1 start inside the centrifugal barrier at x_t e^{−start_decay/(ℓ+½)}
-    with the regular power law (the irregular admixture decays by e^{−2·start_decay}).
+    u = x − x²/2; ℓ ≥ 1 start inside the centrifugal barrier where ∫κ dx up to the
+    turning point equals ``start_decay`` (:func:`barrier_start_points`), with the regular
+    power law u'/u = (ℓ+1)/x (the irregular admixture decays by e^{−2·start_decay}).
     The solution is matched to ĵ_ℓ cos δ − ŷ_ℓ sin δ at :func:`matching_radius` with
     tolerance ``tail_tol`` relative to the Born s-wave phase (when that is below 1).
     Returns (delta, numeric, steps) with ``numeric`` False for ℓ whose centrifugal
-    barrier extends beyond the matching radius (δ = NaN there: use Born phases), and
+    barrier exceeds the potential 1/``born_reach``-fold everywhere inside the matching
+    radius (δ = NaN there: their Born phases are accurate), and
     with ``return_swave`` the s-wave pair (P, Q) = (a N cos δ₀, N sin δ₀), tan δ₀ = aQ/P.
     """
     a = np.atleast_1d(np.asarray(a, dtype=float))
