@@ -198,9 +198,14 @@ def neff_curve(m_MeV, eps, m_phi_MeV=None):
     return np.array(out)
 
 
-def neff_lower_bound(eps, limit=NEFF_LIMIT, lo_MeV=1.0, hi_MeV=50.0):
-    """Smallest m_Z′ [MeV] with N_eff < ``limit`` for kinetic mixing ``eps``."""
-    return math.exp(brentq(lambda lm: neff_curve(math.exp(lm), eps)[0] - limit,
+PHI_OVER_ZP_FIG1 = 1.5   # m_ϕ/m_Z′ of the Z′+ϕ curves (ϕ just heavier than Z′, Sec. II B)
+
+
+def neff_lower_bound(eps, limit=NEFF_LIMIT, lo_MeV=1.0, hi_MeV=50.0, phi_over_zp=None):
+    """Smallest m_Z′ [MeV] with N_eff < ``limit`` for kinetic mixing ``eps`` (with a ϕ of
+    mass ``phi_over_zp``·m_Z′ in the ν_μ,τ bath if given)."""
+    m_phi = None if phi_over_zp is None else (lambda mz: phi_over_zp * mz)
+    return math.exp(brentq(lambda lm: neff_curve(math.exp(lm), eps, m_phi)[0] - limit,
                            math.log(lo_MeV), math.log(hi_MeV), xtol=1e-4))
 
 
@@ -212,7 +217,8 @@ def fig1_right_data(n_mass=28, epsilons=EPSILONS_FIG1):
     missing = []
     if _neff_supports_phi():   # Z′ + ϕ with m_ϕ just above m_Z′ (the paper's dashed lines)
         for eps in epsilons:
-            data[f"Neff_Zp_phi_eps{eps:.2g}"] = neff_curve(m_MeV, eps, lambda mz: 1.5 * mz)
+            data[f"Neff_Zp_phi_eps{eps:.2g}"] = neff_curve(m_MeV, eps,
+                                                           lambda mz: PHI_OVER_ZP_FIG1 * mz)
     else:
         missing.append("fig1-right: the Z′+ϕ curves (dashed in the paper) need ϕ in the "
                        "thermal history (lmt_scan.physics.thermal_history), not yet implemented")
@@ -243,7 +249,9 @@ def fig1_right(out_dir):
     ax.set_xlabel(r"$m_{Z'}$ [MeV]")
     ax.set_ylabel(r"$N_{\rm eff}$ ($T \ll m_e$)")
     ax.set_title("Fig. 1 (right): lmt-scan physics" + (" — Z′+ϕ not yet implemented"
-                                                        if missing else ""), fontsize=9)
+                                                        if missing else
+                                                        f"; dashed: m_ϕ = {PHI_OVER_ZP_FIG1:g} m_Z′"),
+                 fontsize=9)
     ax.legend(fontsize=7)
     files = _save(fig, out_dir, "fig1-right")
     path = Path(out_dir) / "fig1-right.csv"

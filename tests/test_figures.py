@@ -60,6 +60,9 @@ def test_fig1_right_neff_lower_bounds_on_mZp():
     assert 5.0 < bound_0 < 7.5
     assert 9.0 < bound_72 < 12.0
     assert bound_72 > bound_0
+    # "In this case [m_ϕ > m_Z′], the presence of ϕ does not change the lower bound on m_Z′"
+    with_phi = figures.neff_lower_bound(7.2e-6, phi_over_zp=figures.PHI_OVER_ZP_FIG1)
+    assert with_phi == pytest.approx(bound_72, rel=0.05)
 
 
 @pytest.fixture(scope="module")
