@@ -602,4 +602,6 @@ def format_evidence_table(rows):
     lines = ["| run | ln Z | ln B vs first |", "|---|---|---|"]
     lines += [f"| {r['label']} | {fmt(r['logz'], r['logz_err'])} | {fmt(r['ln_B'], r['ln_B_err'])} |"
               for r in rows]
+    lines += ["", "ln B is a Bayes factor between runs on the same data (models or priors "
+              "differ); between data sets it only says how well each set is predicted."]
     return "\n".join(lines) + "\n"
