@@ -354,7 +354,7 @@ def reference_data(card):
                     label=f"{lab}: {opts['dataset']}")
             else:
                 add(col, kind="gaussian", mean=plugin.mean - shift, sigma=plugin.sigma,
-                    label=f"{lab}: {opts['dataset']}" + (" (− N_eff^SM)" if shift else ""))
+                    label=f"{lab}: {opts['dataset']}" + (f" − {shift:g}" if shift else ""))
         elif name == "sidm_targets":
             from likelihoods.sidm_targets import WINDOWS
             for window in opts["use"]:
