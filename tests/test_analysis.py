@@ -129,3 +129,19 @@ def test_compare_old_and_new_g2_data_end_to_end(tmp_path):
     assert table["parameters"] == ["g_p"]
     old, new = (json.loads((d / output.SUMMARY).read_text())["parameters"]["g_p"] for d in dirs)
     assert new["interval95"][1] < old["median"]
+
+
+def test_reference_data_follows_each_likelihoods_options():
+    refs = analysis.reference_data({"likelihoods": {
+        "neff": {"dataset": "planck2018"},
+        "bound": {"plugin": "neff", "dataset": "planck2015_paper", "shape": "hard",
+                  "sm_shift": False},
+        "sidm_targets": {}, "borexino": {"tolerance": 0.08}, "ccfr_trident": {}}})
+    (shifted,) = refs["delta_Neff"]                 # 3.044 + ΔN_eff compared with 2.99 ± 0.17
+    assert shifted["mean"] == pytest.approx(2.99 - 3.044) and shifted["sigma"] == 0.17
+    assert refs["Neff"] == [dict(kind="upper", limit=3.5, label="bound: planck2015_paper")]
+    dwarf, = refs["sigmaT_over_M.v30"]              # Sec. III B windows
+    assert (dwarf["low"], dwarf["high"]) == (1.0, 10.0)
+    assert refs["sigmaT_over_M.v1000"][0]["high"] == 0.1
+    assert refs["borexino_ratio"][0]["low"] == pytest.approx(0.92)
+    assert refs["ccfr_ratio"][0]["mean"] == pytest.approx(0.82)
