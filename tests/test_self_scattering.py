@@ -168,11 +168,15 @@ def test_semiclassical_and_partial_waves_agree_at_the_switch():
         assert ss.sigmaT_m2(a, b, method="semiclassical") == pytest.approx(numeric, rel=0.02)
 
 
-def test_born_and_partial_waves_agree_at_the_switch():
+def test_born_and_partial_waves_agree_at_the_switches():
     b = ss.B_BORN
     for a in (1e-2, 1.0, 1e3):
         assert ss.sigmaT_m2(a, b, method="partial_waves") == pytest.approx(
             ss.sigmaT_born_m2(a, b), rel=3e-4)
+    a = ss.A_BORN          # weak coupling α_X/v = 10⁻³ at high velocity
+    for k in (1.0, 20.0):
+        assert ss.sigmaT_m2(a, k / a, method="partial_waves") == pytest.approx(
+            ss.sigmaT_born_m2(a, k / a), rel=2e-3)
 
 
 def test_numerical_phase_shifts_converged():

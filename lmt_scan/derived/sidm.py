@@ -8,7 +8,8 @@ k = M1 v/(2m_ϕ)) is interpolated from the precomputed table in
 table the direct solver of :mod:`lmt_scan.physics.self_scattering` is called.
 
 Table domain (dimensionless → physical):
-  b = α_X M1/m_ϕ ∈ [1e−4, 1e4]  (Born formula below 1e−4, exact there to 1e−4);
+  b = α_X M1/m_ϕ ∈ [1e−4, 1e4]  (Born formula below 1e−4, exact there to 1e−4, and
+  wherever α_X/v < 1e−3 with k ≥ 1, exact there to 1e−3);
   k = M1 v/(2 m_ϕ) ∈ [1e−4, 300] at fixed velocity, k̄ ∈ [1e−4, 60] for averages
   (below 1e−4 the s-wave limit σ_T(k → 0) is used).
 E.g. M1 = 1–100 GeV, m_ϕ = 1–100 MeV, α_X = 1e−5–0.1 is inside for
@@ -97,17 +98,22 @@ def _fine_average(b, kbar):
     return out
 
 
-def _lookup(b, k, fine_limit, fine, wide, born, direct):
+def _lookup(b, k, fine_limit, fine, wide, born, direct, born_first=False):
     """Evaluate at arrays (b, k): ``fine(b, k)`` on the fine tier below ``fine_limit``, the
-    wide-tier spline ``wide``, else ``born(k, b)`` for b ≤ B_BORN or ``direct(k, b)``."""
+    wide-tier spline ``wide``, else ``born(k, b)`` for b ≤ B_BORN or ``direct(k, b)``.
+    ``born_first``: use ``born`` (vectorised) wherever the direct solver would."""
     b, k = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(np.atleast_1d(b),
                                                                       np.atleast_1d(k)))
     log_b, log_k = np.log10(b), np.log10(np.maximum(k, K_MIN))
     out = np.full(b.shape, np.nan)
-    use_fine = _in_range("P", log_b, log_k) & (k <= fine_limit)
+    if born_first:
+        use_born = ss.born_applies(k / b, b)
+        if use_born.any():
+            out[use_born] = born(k[use_born], b[use_born])
+    use_fine = np.isnan(out) & _in_range("P", log_b, log_k) & (k <= fine_limit)
     if use_fine.any():
         out[use_fine] = fine(b[use_fine], k[use_fine])
-    use_wide = ~use_fine & _in_range(wide, log_b, log_k)
+    use_wide = np.isnan(out) & ~use_fine & _in_range(wide, log_b, log_k)
     if use_wide.any():
         out[use_wide] = 10.0 ** load_table()[wide][0].ev(log_b[use_wide], log_k[use_wide])
     for i in np.flatnonzero(np.isnan(out)):
@@ -119,7 +125,8 @@ def _lookup(b, k, fine_limit, fine, wide, born, direct):
 def sigmaT_m2(b, k):
     """σ_T·m_ϕ² at b = α_X M1/m_ϕ and k = M1 v/(2m_ϕ) (arrays; table, else direct)."""
     return _lookup(b, k, FINE_K_MAX, _fine_sigma, "sigma",
-                   lambda k, b: ss.sigmaT_born_m2(k / b, b), lambda k, b: ss.sigmaT_m2(k / b, b))
+                   lambda k, b: ss.sigmaT_born_m2(k / b, b), lambda k, b: ss.sigmaT_m2(k / b, b),
+                   born_first=True)
 
 
 def sigmav_m2(b, kbar):

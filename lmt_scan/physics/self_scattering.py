@@ -18,8 +18,9 @@ integral is done exactly in terms of the phase shifts (Legendre products on [0, 
 
 Methods, chosen by :func:`sigmaT_m2`:
 
-* **Born** (b ≤ ``B_BORN``): closed-form identical-fermion Born σ_T (:func:`sigmaT_born_m2`);
-  its error is ≈ b (10⁻⁴ at the switch).
+* **Born** (b ≤ ``B_BORN``, or α_X/v < 10⁻³ at k ≥ 1): closed-form identical-fermion Born
+  σ_T (:func:`sigmaT_born_m2`); its error is ≈ b at low k (10⁻⁴ at the switch) and
+  ≈ 1/(3a) at k ≥ 1 (< 10⁻³ at the switch a = ``A_BORN``).
 * **Partial waves** (k/m_ϕ ≤ ``K_SEMICLASSICAL``): phase shifts from the radial equation
   (:func:`phase_shifts_numeric`: RK4 on a grid of fixed phase advance ``dphi`` per step,
   all ℓ at once, matched to Riccati–Bessel functions at the radius where the neglected
@@ -45,7 +46,15 @@ import numpy as np
 from scipy.special import gammaln, spherical_jn, spherical_yn
 
 B_BORN = 1e-4            # below this b the Born formula is exact to < 10⁻⁴ (test_self_scattering)
+A_BORN = 500.0           # for α_X/v = 1/(2a) < 10⁻³ and k ≥ 1 Born is exact to < 10⁻³ (∝ 1/a),
+                         # while the long partial-wave sums lose precision (σ_T ≪ σ)
 K_SEMICLASSICAL = 20.0   # above this k/m_ϕ semi-classical phases replace the numerical ones
+
+
+def born_applies(a, b):
+    """Where :func:`sigmaT_m2` uses the Born formula: b ≤ B_BORN, or a ≥ A_BORN with k ≥ 1."""
+    a, b = np.asarray(a), np.asarray(b)
+    return (b <= B_BORN) | ((a >= A_BORN) & (a * b >= 1.0))
 
 
 # ---------------------------------------------------------------------------
@@ -481,14 +490,15 @@ def phase_shifts_semiclassical(a, b, phase_tol=PHASE_TOL):
 def sigmaT_m2(a, b, method="auto", **knobs):
     """σ_T·m_ϕ² for identical Majorana fermions at (a, b) (Eqs. 22–25); scalar inputs.
 
-    ``method``: "auto" (Born for b ≤ B_BORN, partial waves for k = ab ≤ K_SEMICLASSICAL,
-    semi-classical above), or force "born", "partial_waves", "semiclassical".
+    ``method``: "auto" (Born where :func:`born_applies`, partial waves for
+    k = ab ≤ K_SEMICLASSICAL, semi-classical above), or force "born", "partial_waves",
+    "semiclassical".
     ``knobs`` are passed to :func:`phase_shifts` (convergence tests).
     """
     a, b = float(a), float(b)
     k = a * b
     if method == "auto":
-        method = ("born" if b <= B_BORN else
+        method = ("born" if born_applies(a, b) else
                   "partial_waves" if k <= K_SEMICLASSICAL else "semiclassical")
     if method == "born":
         return float(sigmaT_born_m2(a, b))

@@ -57,11 +57,12 @@ def sigma_row(b, k_max):
     """σ_T m_ϕ² at every k of ``k_grid(k_max)`` for one b."""
     k = k_grid(k_max)
     out = np.empty(k.size)
-    low = k <= K_LOW_MAX
-    if b <= ss.B_BORN:
-        return k, ss.sigmaT_born_m2(k / b, b)
-    out[low] = ss.sigmaT_m2_batch(k[low] / b, b, **KNOBS)
-    high = np.nonzero(~low)[0]
+    born = ss.born_applies(k / b, b)
+    out[born] = ss.sigmaT_born_m2(k[born] / b, b)
+    low = (k <= K_LOW_MAX) & ~born
+    if low.any():
+        out[low] = ss.sigmaT_m2_batch(k[low] / b, b, **KNOBS)
+    high = np.nonzero((k > K_LOW_MAX) & ~born)[0]
     numeric = [i for i in high if k[i] <= ss.K_SEMICLASSICAL]
     for chunk in (numeric[i:i + 3] for i in range(0, len(numeric), 3)):
         out[chunk] = ss.sigmaT_m2_batch(k[chunk] / b, b, **KNOBS)
@@ -112,27 +113,37 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--quick", action="store_true", help="coarse grid (for testing the script)")
+    parser.add_argument("--tiers", nargs="+", choices=("wide", "fine"), default=["wide", "fine"],
+                        help="recompute only these tiers (the others are kept from --output)")
     args = parser.parse_args(argv)
     wide_per, fine_per = (3, 10) if args.quick else (WIDE_PER_DECADE, FINE_PER_DECADE)
-    b_wide = b_grid(1e-4, 1e4, wide_per)
-    b_fine = b_grid(0.5, 1e4, fine_per)
+    arrays = dict(np.load(args.output)) if set(args.tiers) != {"wide", "fine"} else {}
     start = time.time()
     with Pool(args.workers) as pool:
-        wide = pool.map(wide_row, b_wide, chunksize=1)
-        print(f"wide tier: {b_wide.size} rows in {time.time() - start:.0f} s", flush=True)
-        fine = pool.map(fine_row, b_fine, chunksize=4)
-    elapsed = time.time() - start
-    print(f"fine tier: {b_fine.size} rows; total {elapsed:.0f} s", flush=True)
-    np.savez_compressed(
-        args.output,
-        wide_log10_b=np.log10(b_wide), wide_log10_k=np.log10(k_grid(K_MAX)),
-        wide_log10_kbar=np.log10(kbar_grid(KBAR_MAX_WIDE)),
-        wide_log10_sigma=np.log10([row[0] for row in wide]).astype(np.float32),
-        wide_log10_avg=np.log10([row[1] for row in wide]).astype(np.float32),
-        fine_log10_b=np.log10(b_fine), fine_log10_k=np.log10(k_grid(K_LOW_MAX)),
-        fine_P=np.array([row[0] for row in fine]), fine_Q=np.array([row[1] for row in fine]),
-        fine_log10_R=np.array([row[2] for row in fine]).astype(np.float32),
-        generation_seconds=elapsed, workers=args.workers)
+        if "wide" in args.tiers:
+            b_wide = b_grid(1e-4, 1e4, wide_per)
+            wide = pool.map(wide_row, b_wide, chunksize=1)
+            arrays.update(
+                wide_log10_b=np.log10(b_wide), wide_log10_k=np.log10(k_grid(K_MAX)),
+                wide_log10_kbar=np.log10(kbar_grid(KBAR_MAX_WIDE)),
+                wide_log10_sigma=np.log10([row[0] for row in wide]).astype(np.float32),
+                wide_log10_avg=np.log10([row[1] for row in wide]).astype(np.float32),
+                wide_seconds=time.time() - start)
+            print(f"wide tier: {b_wide.size} rows in {time.time() - start:.0f} s", flush=True)
+        if "fine" in args.tiers:
+            begin = time.time()
+            b_fine = b_grid(0.5, 1e4, fine_per)
+            fine = pool.map(fine_row, b_fine, chunksize=4)
+            arrays.update(
+                fine_log10_b=np.log10(b_fine), fine_log10_k=np.log10(k_grid(K_LOW_MAX)),
+                fine_P=np.array([row[0] for row in fine]),
+                fine_Q=np.array([row[1] for row in fine]),
+                fine_log10_R=np.array([row[2] for row in fine]).astype(np.float32),
+                fine_seconds=time.time() - begin)
+            print(f"fine tier: {b_fine.size} rows in {time.time() - begin:.0f} s", flush=True)
+    arrays.pop("generation_seconds", None)
+    arrays["workers"] = args.workers
+    np.savez_compressed(args.output, **arrays)
     print(f"wrote {args.output} ({args.output.stat().st_size / 1e6:.2f} MB)")
 
 
