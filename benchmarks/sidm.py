@@ -59,9 +59,11 @@ def table_accuracy(n_points, n_averages, seed):
     print(f"[2] σ_T table vs direct, {n_points} points: median {np.median(error):.2e}, "
           f"95th percentile {np.percentile(error, 95):.2e}, max {error.max():.2e} "
           f"(direct {cost:.2f} s/point on average)")
-    low_k = k < 0.1
-    print(f"    of which k < 0.1 (resonant s-wave region): median {np.median(error[low_k]):.2e}, "
-          f"95th {np.percentile(error[low_k], 95):.2e}")
+    for label, subset in (("k < 0.1 (s-wave resonances)", k < 0.1),
+                          ("b ≤ 100 (m_ϕ ≳ 10 MeV for relic α_X)", b <= 100.0),
+                          ("b > 100 (many narrow ℓ ≥ 1 resonances)", b > 100.0)):
+        print(f"    {label}: {subset.sum()} points, median {np.median(error[subset]):.2e}, "
+              f"95th {np.percentile(error[subset], 95):.2e}")
     b = 10.0 ** rng.uniform(-4, 4, n_averages)
     kbar = 10.0 ** rng.uniform(-4, math.log10(60.0), n_averages)
     direct = np.array([ss.velocity_average_m2(kk, bb, nodes_per_decade=48)
@@ -70,6 +72,9 @@ def table_accuracy(n_points, n_averages, seed):
     print(f"    <σ_T v> table vs direct (48 nodes/decade), {n_averages} points: median "
           f"{np.median(error):.2e}, 95th percentile {np.percentile(error, 95):.2e}, "
           f"max {error.max():.2e}")
+    small = b <= 100.0
+    print(f"    of which b ≤ 100: {small.sum()} points, median {np.median(error[small]):.2e}, "
+          f"max {error[small].max():.2e}")
 
 
 def convergence():
