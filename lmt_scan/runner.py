@@ -11,7 +11,7 @@ from .errors import ConfigError
 from .point import PARAMETERS, PARAMETER_LABELS
 from .progress import Throttle
 from .parallel import pool_for
-from .posterior import Posterior, derived_columns, derived_row
+from .posterior import LOG_ZERO, Posterior, derived_columns, derived_row
 from .samplers import sampler_class
 
 
@@ -31,17 +31,23 @@ def log(message, quiet=False):
         print(f"[lmt-scan] {message}", file=sys.stderr, flush=True)
 
 
-def derived_table(posterior, samples, quiet=False):
+def derived_table(posterior, samples, loglike, quiet=False):
     """Model parameters + derived columns + per-plugin log L for each sample (cached on
-    repeats, e.g. MCMC rejections)."""
+    repeats, e.g. MCMC rejections).  Samples the sampler found impossible (log L = −∞,
+    zero posterior weight) get NaN columns: their derived physics may be the slowest
+    (outside tables) and is never plotted."""
+    n_columns = len(derived_columns(list(posterior.likelihoods)))
     cache, rows = {}, []
     throttle = Throttle()
-    for i, theta in enumerate(samples):
+    for i, (theta, logl) in enumerate(zip(samples, loglike)):
         key = tuple(np.asarray(theta, float))
         if key not in cache:
             params = posterior.params(theta)
-            cache[key] = [params[p] for p in PARAMETERS] + derived_row(
-                params, posterior.likelihoods, posterior.settings)
+            head = [params[p] for p in PARAMETERS]
+            if logl > LOG_ZERO:
+                cache[key] = head + derived_row(params, posterior.likelihoods, posterior.settings)
+            else:
+                cache[key] = head + [np.nan] * n_columns
         rows.append(cache[key])
         if not quiet:
             throttle(f"derived quantities: {i + 1}/{len(samples)} samples",
@@ -82,7 +88,7 @@ def _run_master(config, adapter, posterior, pool, resume, quiet):
     log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s "
         f"({result.ncall / max(wall, 1e-9):.0f} calls/s)", quiet)
 
-    table = derived_table(posterior, result.samples, quiet)
+    table = derived_table(posterior, result.samples, result.loglike, quiet)
     columns = list(PARAMETERS) + derived_columns(list(config.likelihoods))
     labels = [PARAMETER_LABELS[p] for p in PARAMETERS] + columns[len(PARAMETERS):]
     output.write_chains(out_dir, columns, labels, len(PARAMETERS), result.weights,

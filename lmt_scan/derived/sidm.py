@@ -25,7 +25,13 @@ from scipy.interpolate import RectBivariateSpline, bisplev
 
 from ..physics import constants as c
 from ..physics import self_scattering as ss
-from .registry import derived_quantity
+from ..errors import PointRejected
+from .registry import derived_quantity, model_setting
+
+model_setting("sidm_outside_table", str, "reject",
+              "σ_T at (α_X M1/m_ϕ, M1 v/2m_ϕ) outside the shipped table (e.g. m_ϕ ≲ 5 MeV): "
+              "'reject' the point (reason sidm_outside_table; the direct solver costs seconds "
+              "to minutes there) or solve it 'direct'ly", choices=("reject", "direct"))
 
 TABLE_PATH = Path(__file__).resolve().parent.parent / "tables" / "sidm" / "sigmaT_table.npz"
 VELOCITIES_KMS = {"v30": 30.0, "v200": 200.0, "v1000": 1000.0}   # Sec. III B
@@ -98,10 +104,12 @@ def _fine_average(b, kbar):
     return out
 
 
-def _lookup(b, k, fine_limit, fine, wide, born, direct, born_first=False):
+def _lookup(b, k, fine_limit, fine, wide, born, direct, born_first=False, allow_direct=True):
     """Evaluate at arrays (b, k): ``fine(b, k)`` on the fine tier below ``fine_limit``, the
     wide-tier spline ``wide``, else ``born(k, b)`` for b ≤ B_BORN or ``direct(k, b)``.
-    ``born_first``: use ``born`` (vectorised) wherever the direct solver would."""
+    ``born_first``: use ``born`` (vectorised) wherever the direct solver would.
+    ``allow_direct=False``: raise PointRejected('sidm_outside_table') instead of calling
+    the direct solver (seconds to minutes per point outside the table)."""
     b, k = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(np.atleast_1d(b),
                                                                       np.atleast_1d(k)))
     log_b, log_k = np.log10(b), np.log10(np.maximum(k, K_MIN))
@@ -117,24 +125,30 @@ def _lookup(b, k, fine_limit, fine, wide, born, direct, born_first=False):
     if use_wide.any():
         out[use_wide] = 10.0 ** load_table()[wide][0].ev(log_b[use_wide], log_k[use_wide])
     for i in np.flatnonzero(np.isnan(out)):
+        if b.flat[i] > ss.B_BORN and not allow_direct:
+            raise PointRejected("sidm_outside_table")
         solver = born if b.flat[i] <= ss.B_BORN else direct
         out.flat[i] = solver(k.flat[i], b.flat[i])
     return out
 
 
-def sigmaT_m2(b, k):
+def sigmaT_m2(b, k, allow_direct=True):
     """σ_T·m_ϕ² at b = α_X M1/m_ϕ and k = M1 v/(2m_ϕ) (arrays; table, else direct)."""
     return _lookup(b, k, FINE_K_MAX, _fine_sigma, "sigma",
                    lambda k, b: ss.sigmaT_born_m2(k / b, b), lambda k, b: ss.sigmaT_m2(k / b, b),
-                   born_first=True)
+                   born_first=True, allow_direct=allow_direct)
 
 
-def sigmav_m2(b, kbar):
+def sigmav_m2(b, kbar, allow_direct=True):
     """⟨σ_T m_ϕ² k⟩/k̄ for a Maxwell–Boltzmann distribution of mean k̄ (arrays; table,
     on-the-fly from the fine tier at small k̄, else the direct solver)."""
     return _lookup(b, kbar, FINE_KBAR_MAX, _fine_average, "avg",
                    lambda k, b: ss.velocity_average_m2(k, b, ss.sigmaT_born_m2),
-                   ss.velocity_average_m2)
+                   ss.velocity_average_m2, allow_direct=allow_direct)
+
+
+def _direct_allowed(point):
+    return point.settings["sidm_outside_table"] == "direct"
 
 
 def _dimensionless(point, v_kms):
@@ -148,14 +162,16 @@ def _dimensionless(point, v_kms):
 def sigmaT_over_M_cm2_g(point, v_kms):
     """σ_T/M1 [cm²/g] at relative velocities ``v_kms`` [km/s] (array)."""
     b, k = _dimensionless(point, v_kms)
-    return c.GeV_inv3_to_cm2_g(sigmaT_m2(b, k) / (point.m_phi_GeV ** 2 * point.M1_GeV))
+    return c.GeV_inv3_to_cm2_g(sigmaT_m2(b, k, _direct_allowed(point))
+                               / (point.m_phi_GeV ** 2 * point.M1_GeV))
 
 
 def sigmav_over_M(point, v_mean_kms):
     """⟨σ_T v⟩/M1 [cm²/g · km/s] for Maxwell–Boltzmann mean velocities ``v_mean_kms`` (array)."""
     v_mean_kms = np.asarray(v_mean_kms, dtype=float)
     b, kbar = _dimensionless(point, v_mean_kms)
-    sigma_eff = c.GeV_inv3_to_cm2_g(sigmav_m2(b, kbar) / (point.m_phi_GeV ** 2 * point.M1_GeV))
+    sigma_eff = c.GeV_inv3_to_cm2_g(sigmav_m2(b, kbar, _direct_allowed(point))
+                                    / (point.m_phi_GeV ** 2 * point.M1_GeV))
     return sigma_eff * v_mean_kms
 
 
