@@ -66,7 +66,11 @@ def test_two_mpi_ranks_match_serial(tmp_path, serial_run):
     # oversubscribe by one but keep both cores evaluating
     cmd = [MPIEXEC, "--allow-run-as-root", "--oversubscribe", "-n", "2",
            sys.executable, "-m", "lmt_scan", "run", str(card), "--quiet"]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=600)
+    # an explicit environment from os.environ: if this pytest process initialised MPI itself
+    # (cobaya imports mpi4py.MPI), the C-level environment carries that singleton's PMIx/OMPI
+    # variables, and an mpiexec inheriting them exits with status 1 and no message
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMIX_", "PMI_"))}
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=600, env=env)
     assert result.returncode == 0, result.stderr
     mpi = _summary(tmp_path / "out_par")
     info = json.loads((tmp_path / "out_par" / output.RUN_INFO).read_text())
