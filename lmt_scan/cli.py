@@ -90,8 +90,8 @@ def cmd_point(args):
     if args.json:
         print(to_json(result))
     else:
-        units = {name: q.unit for name, q in __import__(
-            "lmt_scan.derived", fromlist=["DERIVED"]).DERIVED.items()}
+        from .derived import DERIVED
+        units = {name: q.unit for name, q in DERIVED.items()}
         print("parameters: " + ", ".join(f"{k} = {v:g} {PARAMETER_UNITS[k]}".rstrip()
                                          for k, v in params.items()))
         for name, value in derived.items():
