@@ -235,6 +235,10 @@ def main(argv=None):
     except ConfigError as err:
         print(f"lmt-scan: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:          # output piped into e.g. `head`: stop quietly
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("lmt-scan: interrupted; the sampler's checkpoint is kept — continue with "
               "`lmt-scan run CARD --resume`", file=sys.stderr)
