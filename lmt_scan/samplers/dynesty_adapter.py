@@ -24,6 +24,8 @@ class DynestyAdapter(SamplerAdapter):
                          choices=("auto", "unif", "rwalk", "slice", "rslice")),
         "maxcall": Option(int, 2_000_000, "hard cap on likelihood calls", minimum=1),
         "checkpoint_every": Option(float, 30.0, "seconds between checkpoints", minimum=1.0),
+        "queue_per_worker": Option(int, 4, "proposals per parallel worker in one batch: more "
+                                   "amortises the round trip of a cheap likelihood", minimum=1),
     }
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
@@ -42,7 +44,8 @@ class DynestyAdapter(SamplerAdapter):
                 functions, parallel_args = (posterior.finite_loglike, posterior.prior_transform), {}
             else:   # module-level functions: only parameter vectors travel to the workers
                 functions = (parallel.finite_loglike, parallel.prior_transform)
-                parallel_args = {"pool": pool, "queue_size": pool.size}
+                parallel_args = {"pool": pool,
+                                 "queue_size": s["queue_per_worker"] * pool.size}
             sampler = dynesty.NestedSampler(*functions, posterior.ndim, nlive=s["nlive"],
                                             bound=s["bound"], sample=s["sample"], rstate=rng,
                                             **parallel_args)
