@@ -4,7 +4,7 @@ or nothing.  Samplers get an object with ``map`` (dynesty's and emcee's conventi
 Each worker holds its own :class:`~lmt_scan.posterior.Posterior` in this module
 (``install``): every rank builds it from the same run card, and forked local workers
 inherit it.  What travels per task is then only the parameter vector; the functions
-sent are the module-level ``loglike``/``prior_transform``/``log_posterior`` below.
+sent are the module-level ``finite_loglike``/``prior_transform``/``log_posterior`` below.
 Workers count their own calls and −∞ reasons (samplers such as dynesty's random walk
 call the likelihood many times inside one task); :meth:`CountingPool.collect_counts`
 gathers those counters into the master's Posterior at the end of the run.
@@ -26,12 +26,9 @@ def install(posterior):
     _POSTERIOR = posterior
 
 
-def loglike(theta):
-    return float(_POSTERIOR.loglike(theta))
-
-
+# Module-level twins of the Posterior's methods: only these names travel to workers.
 def finite_loglike(theta):
-    return float(max(_POSTERIOR.loglike(theta), _POSTERIOR.log_zero))
+    return _POSTERIOR.finite_loglike(theta)
 
 
 def prior_transform(u):
@@ -39,11 +36,7 @@ def prior_transform(u):
 
 
 def log_posterior(theta):
-    lp = _POSTERIOR.log_prior(theta)
-    if lp == float("-inf"):
-        return lp, lp
-    value = _POSTERIOR.loglike(theta)
-    return lp + value, float(value)
+    return _POSTERIOR.log_posterior(theta)
 
 
 def _pop_counts(delay):

@@ -84,8 +84,6 @@ class Posterior:
     def log_prior(self, theta):
         return sum(self.priors[p].log_density(float(t)) for p, t in zip(self.free, theta))
 
-    log_zero = LOG_ZERO
-
     def loglike_with_reason(self, theta):
         """(total log L, rejection reason or None) at ``theta``; nothing is counted."""
         _, total, _, reason = evaluate_point(self.params(theta), self.likelihoods, self.settings)
