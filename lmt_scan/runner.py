@@ -85,6 +85,8 @@ def _run_master(config, adapter, posterior, pool, resume, quiet):
     wall = time.perf_counter() - t0
     if pool is not None:
         pool.collect_counts()
+    if result.ncall is None:   # samplers without their own count (emcee, MultiNest)
+        result.ncall = posterior.ncall
     log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s "
         f"({result.ncall / max(wall, 1e-9):.0f} calls/s)", quiet)
 

@@ -16,14 +16,15 @@ class SamplerResult:
     """Weighted samples of the free parameters.
 
     ``samples`` (N × ndim), ``weights`` (N, sum 1), ``loglike`` (N), ``logz``/``logz_err``
-    (None for MCMC), ``ncall`` likelihood evaluations, ``info`` sampler-specific extras.
+    (None for MCMC), ``ncall`` likelihood evaluations (None: the Posterior's own count,
+    which includes pool workers once collected), ``info`` sampler-specific extras.
     """
     samples: np.ndarray
     weights: np.ndarray
     loglike: np.ndarray
     logz: float = None
     logz_err: float = None
-    ncall: int = 0
+    ncall: int = None
     info: dict = field(default_factory=dict)
 
 

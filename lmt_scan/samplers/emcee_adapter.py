@@ -74,7 +74,6 @@ class EmceeAdapter(SamplerAdapter):
             tau = None
         weights = np.full(len(chain), 1.0 / len(chain))
         return SamplerResult(samples=chain, weights=weights, loglike=np.asarray(loglike, float),
-                             ncall=int(posterior.ncall),
                              info={"nwalkers": nwalkers, "burn_in_steps": burn,
                                    "acceptance_fraction": float(np.mean(
                                        sampler.acceptance_fraction)) if remaining > 0 else None,

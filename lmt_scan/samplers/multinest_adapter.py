@@ -75,5 +75,4 @@ class MultiNestAdapter(SamplerAdapter):
         return SamplerResult(samples=data[:, 2:], weights=data[:, 0] / data[:, 0].sum(),
                              loglike=-0.5 * data[:, 1],
                              logz=float(stats["nested sampling global log-evidence"]),
-                             logz_err=float(stats["nested sampling global log-evidence error"]),
-                             ncall=int(posterior.ncall)), posterior
+                             logz_err=float(stats["nested sampling global log-evidence error"])), posterior
