@@ -10,11 +10,12 @@ table the direct solver of :mod:`lmt_scan.physics.self_scattering` is called.
 Table domain (dimensionless → physical):
   b = α_X M1/m_ϕ ∈ [1e−4, 1e4]  (Born formula below 1e−4, exact there to 1e−4, and
   wherever α_X/v < 1e−3 with k ≥ 1, exact there to 1e−3);
-  k = M1 v/(2 m_ϕ) ∈ [1e−4, 300] at fixed velocity, k̄ ∈ [1e−4, 60] for averages
+  k = M1 v/(2 m_ϕ) ∈ [1e−4, 1500] at fixed velocity, k̄ ∈ [1e−4, 300] for averages
   (below 1e−4 the s-wave limit σ_T(k → 0) is used).
-E.g. M1 = 1–100 GeV, m_ϕ = 1–100 MeV, α_X = 1e−5–0.1 is inside for
-v = 10–3000 km/s whenever M1 v/(2m_ϕ) ≤ 300 (m_ϕ ≥ 1.7 MeV at M1 = 100 GeV,
-3000 km/s), and for mean velocities ⟨v⟩ ≤ 1750 km/s whenever M1⟨v⟩/(2m_ϕ) ≤ 60.
+With the relic α_X ≈ 7e−5·M1/GeV this holds all of M1 = 1–100 GeV, m_ϕ = 1–300 MeV,
+v = 10–3000 km/s and mean velocities up to the largest cluster value ⟨v⟩ = 1750 km/s
+(b ≤ 800, k ≤ 500, k̄ ≤ 300).  Accuracy against the direct solver: see
+``lmt_scan/tables/sidm/README.md`` (``benchmarks/sidm.py`` measures it).
 """
 import math
 from functools import lru_cache
@@ -29,7 +30,8 @@ from ..errors import PointRejected
 from .registry import derived_quantity, model_setting
 
 model_setting("sidm_outside_table", str, "reject",
-              "σ_T at (α_X M1/m_ϕ, M1 v/2m_ϕ) outside the shipped table (e.g. m_ϕ ≲ 5 MeV): "
+              "σ_T at (α_X M1/m_ϕ, M1 v/2m_ϕ) outside the shipped table (b > 1e4 or k > 1500, "
+              "e.g. M1 ≫ 100 GeV with m_ϕ < 1 MeV): "
               "'reject' the point (reason sidm_outside_table; the direct solver costs seconds "
               "to minutes there) or solve it 'direct'ly", choices=("reject", "direct"))
 
@@ -151,7 +153,7 @@ def _direct_allowed(point):
     return point.settings["sidm_outside_table"] == "direct"
 
 
-def _dimensionless(point, v_kms):
+def dimensionless_variables(point, v_kms):
     """(b, k) of ``point`` at velocities ``v_kms`` [km/s]."""
     alpha, M1, m_phi = point["alpha_X"], point.M1_GeV, point.m_phi_GeV
     b = alpha * M1 / m_phi
@@ -161,7 +163,7 @@ def _dimensionless(point, v_kms):
 
 def sigmaT_over_M_cm2_g(point, v_kms):
     """σ_T/M1 [cm²/g] at relative velocities ``v_kms`` [km/s] (array)."""
-    b, k = _dimensionless(point, v_kms)
+    b, k = dimensionless_variables(point, v_kms)
     return c.GeV_inv3_to_cm2_g(sigmaT_m2(b, k, _direct_allowed(point))
                                / (point.m_phi_GeV ** 2 * point.M1_GeV))
 
@@ -169,7 +171,7 @@ def sigmaT_over_M_cm2_g(point, v_kms):
 def sigmav_over_M(point, v_mean_kms):
     """⟨σ_T v⟩/M1 [cm²/g · km/s] for Maxwell–Boltzmann mean velocities ``v_mean_kms`` (array)."""
     v_mean_kms = np.asarray(v_mean_kms, dtype=float)
-    b, kbar = _dimensionless(point, v_mean_kms)
+    b, kbar = dimensionless_variables(point, v_mean_kms)
     sigma_eff = c.GeV_inv3_to_cm2_g(sigmav_m2(b, kbar, _direct_allowed(point))
                                     / (point.m_phi_GeV ** 2 * point.M1_GeV))
     return sigma_eff * v_mean_kms

@@ -7,9 +7,10 @@ Boltzmann average ⟨σ_T m_ϕ² k⟩/k̄ as a function of (b, k̄) with k̄ the
 
 Two grids ("tiers"), both rectilinear in (log10 b, log10 k):
 
-* ``wide``: log10 b ∈ [−4, 4] at WIDE_PER_DECADE rows per decade, k ∈ [1e−4, 300]:
-  log10 σ_T m² and log10 of the average (k̄ ∈ [1e−4, 60]);
-* ``fine``: log10 b ∈ [log10 0.5, 4] at FINE_PER_DECADE rows per decade, k ∈ [1e−4, 3],
+* ``wide``: log10 b ∈ [−4, 4] at WIDE_PER_DECADE rows per decade, k ∈ [1e−4, 1500]:
+  log10 σ_T m² and log10 of the average (k̄ ∈ [1e−4, 300]);
+* ``fine``: log10 b ∈ [log10 0.5, 4] at FINE_PER_DECADE rows per decade, and above
+  b ≈ 28 at FINE_SQRT_SCALE·√(b/1000) rows per decade (``fine_b_grid``), k ∈ [1e−4, 3],
   where zero-energy s-wave resonances are narrow (relative width in b ≈ 2.4 k): the
   s-wave pair (P, Q) = (a N cos δ₀, N sin δ₀) of the solution normalised at the origin,
   which is smooth through the resonances (tan δ₀ = aQ/P), and log10 of the rest
@@ -18,8 +19,9 @@ Two grids ("tiers"), both rectilinear in (log10 b, log10 k):
 
 Each row (one b) solves all its k ≤ 3 at once on a shared grid (``sigmaT_m2_batch``),
 larger k in small batches up to K_SEMICLASSICAL, and semi-classically above.  The wide
-tier's averages are integrated over the row's log-k samples.  Runtime on one core
-≈ 15 min; ``--workers 2`` halves it.
+tier's averages are integrated over the row's log-k samples, for b ≥ AVERAGE_DENSE_B
+with AVERAGE_K_PER_DECADE extra samples where ℓ ≥ 1 resonances are narrow.  Runtime
+with ``--workers 2``: see README.md beside the table.
 """
 import argparse
 import math
@@ -33,11 +35,21 @@ from lmt_scan.physics import self_scattering as ss
 
 WIDE_PER_DECADE = 20
 FINE_PER_DECADE = 200
+# The s-wave pair (P, Q) oscillates once per two bound states, and the potential holds
+# ≈ √(b/1.7) of them: its period in ln b shrinks ∝ 1/√b.  1200 rows per decade at
+# b = 1000 keep the k < 0.1 interpolation error's 95th percentile at ~3e-3 there
+# (measured with 250–4000 rows per decade).
+FINE_SQRT_SCALE = 1200
 K_PER_DECADE_LOW = 24      # k ≤ 1 (one shared-grid batch, cheap)
 K_PER_DECADE_HIGH = 12     # k > 1
-K_MIN, K_LOW_MAX, K_MAX = 1e-4, 3.0, 300.0
+# K_MAX: M1 v/(2m_ϕ) = 500 at M1 = 100 GeV, m_ϕ = 1 MeV, v = 3000 km/s
+K_MIN, K_LOW_MAX, K_MAX = 1e-4, 3.0, 1500.0
 KBAR_PER_DECADE = 12
-KBAR_MAX_WIDE = 60.0       # MB average needs k up to ≈ 5 k̄ ≤ K_MAX
+KBAR_MAX_WIDE = 300.0      # MB average needs k up to ≈ 5 k̄ ≤ K_MAX
+# Rows with b ≥ AVERAGE_DENSE_B have ℓ ≥ 1 resonances narrower than the stored k grid:
+# their averages also use AVERAGE_K_PER_DECADE samples over k ∈ [0.03, 20].
+AVERAGE_DENSE_B = 30.0
+AVERAGE_K_PER_DECADE = 96
 KNOBS = {"dphi": 0.1, "tail_tol": 1e-6}   # 5e-4 accuracy: far below the interpolation error
 OUTPUT = Path(__file__).with_name("sigmaT_table.npz")
 
@@ -53,9 +65,8 @@ def k_grid(k_max):
                                             n_high + 1)[1:]])
 
 
-def sigma_row(b, k_max):
-    """σ_T m_ϕ² at every k of ``k_grid(k_max)`` for one b."""
-    k = k_grid(k_max)
+def sigma_row(b, k):
+    """σ_T m_ϕ² at increasing ``k`` (array) for one b."""
     out = np.empty(k.size)
     born = ss.born_applies(k / b, b)
     out[born] = ss.sigmaT_born_m2(k[born] / b, b)
@@ -69,11 +80,11 @@ def sigma_row(b, k_max):
     for i in high:
         if k[i] > ss.K_SEMICLASSICAL:
             out[i] = ss.sigmaT_m2(k[i] / b, b, method="semiclassical")
-    return k, out
+    return out
 
 
 def average_row(k, sigma, kbar):
-    """⟨σ_T m_ϕ² k⟩/k̄ for each k̄ from samples on a log-uniform k grid (trapezoid in ln k);
+    """⟨σ_T m_ϕ² k⟩/k̄ for each k̄ from samples at increasing k (trapezoid in ln k);
     below the grid σ is held at its lowest value (the s-wave limit)."""
     k0 = math.sqrt(math.pi / 8.0) * kbar[:, None]
     weight = ss.maxwell_boltzmann(k[None, :], k0) * k[None, :] ** 2    # f(k) k · k d ln k
@@ -90,9 +101,17 @@ def kbar_grid(kbar_max):
 
 
 def wide_row(b):
-    k, sigma = sigma_row(b, K_MAX)
-    kbar = kbar_grid(KBAR_MAX_WIDE)
-    return sigma, average_row(k, sigma, kbar)
+    """log-grid σ_T m² (at ``k_grid(K_MAX)``) and averages (at ``kbar_grid``) for one b."""
+    k = k_grid(K_MAX)
+    sigma = sigma_row(b, k)
+    k_avg, sigma_avg = k, sigma
+    if b >= AVERAGE_DENSE_B:
+        extra = np.logspace(math.log10(0.03), math.log10(ss.K_SEMICLASSICAL),
+                            int(math.log10(ss.K_SEMICLASSICAL / 0.03) * AVERAGE_K_PER_DECADE))
+        k_avg = np.concatenate([k, extra])
+        order = np.argsort(k_avg, kind="stable")
+        k_avg, sigma_avg = k_avg[order], np.concatenate([sigma, sigma_row(b, extra)])[order]
+    return sigma, average_row(k_avg, sigma_avg, kbar_grid(KBAR_MAX_WIDE))
 
 
 def fine_row(b):
@@ -108,6 +127,30 @@ def b_grid(low, high, per_decade):
     return np.logspace(math.log10(low), math.log10(high), n + 1)
 
 
+def fine_b_grid(low, high, per_decade, sqrt_scale):
+    """b from ``low`` to ``high`` with max(per_decade, sqrt_scale·√(b/1000)) points per
+    decade: uniform in log b at small b, denser ∝ √b where the bound states crowd."""
+    log_b, log_high = [math.log10(low)], math.log10(high)
+    while True:
+        step = 1.0 / max(per_decade, sqrt_scale * math.sqrt(10.0 ** (log_b[-1] - 3.0)))
+        if log_b[-1] + 1.5 * step >= log_high:
+            break
+        log_b.append(log_b[-1] + step)
+    return 10.0 ** np.array(log_b + [log_high])
+
+
+def _map_with_progress(pool, function, rows, chunksize, label):
+    """``pool.map`` that prints the share of rows done (every 10 %) and the time so far."""
+    start, results, reported = time.time(), [], 0
+    for result in pool.imap(function, rows, chunksize=chunksize):
+        results.append(result)
+        if 10 * len(results) // len(rows) > reported:
+            reported = 10 * len(results) // len(rows)
+            print(f"{label}: {len(results)}/{len(rows)} rows, {time.time() - start:.0f} s",
+                  flush=True)
+    return results
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1)
@@ -116,13 +159,14 @@ def main(argv=None):
     parser.add_argument("--tiers", nargs="+", choices=("wide", "fine"), default=["wide", "fine"],
                         help="recompute only these tiers (the others are kept from --output)")
     args = parser.parse_args(argv)
-    wide_per, fine_per = (3, 10) if args.quick else (WIDE_PER_DECADE, FINE_PER_DECADE)
+    wide_per, fine_per, fine_sqrt = ((3, 10, 0.0) if args.quick else
+                                     (WIDE_PER_DECADE, FINE_PER_DECADE, FINE_SQRT_SCALE))
     arrays = dict(np.load(args.output)) if set(args.tiers) != {"wide", "fine"} else {}
     start = time.time()
     with Pool(args.workers) as pool:
         if "wide" in args.tiers:
             b_wide = b_grid(1e-4, 1e4, wide_per)
-            wide = pool.map(wide_row, b_wide, chunksize=1)
+            wide = _map_with_progress(pool, wide_row, b_wide, 1, "wide tier")
             arrays.update(
                 wide_log10_b=np.log10(b_wide), wide_log10_k=np.log10(k_grid(K_MAX)),
                 wide_log10_kbar=np.log10(kbar_grid(KBAR_MAX_WIDE)),
@@ -132,12 +176,13 @@ def main(argv=None):
             print(f"wide tier: {b_wide.size} rows in {time.time() - start:.0f} s", flush=True)
         if "fine" in args.tiers:
             begin = time.time()
-            b_fine = b_grid(0.5, 1e4, fine_per)
-            fine = pool.map(fine_row, b_fine, chunksize=4)
+            b_fine = fine_b_grid(0.5, 1e4, fine_per, fine_sqrt)
+            fine = _map_with_progress(pool, fine_row, b_fine, 4, "fine tier")
             arrays.update(
                 fine_log10_b=np.log10(b_fine), fine_log10_k=np.log10(k_grid(K_LOW_MAX)),
-                fine_P=np.array([row[0] for row in fine]),
-                fine_Q=np.array([row[1] for row in fine]),
+                # float32: 6e-8 relative moves a resonance by ≪ its width
+                fine_P=np.array([row[0] for row in fine]).astype(np.float32),
+                fine_Q=np.array([row[1] for row in fine]).astype(np.float32),
                 fine_log10_R=np.array([row[2] for row in fine]).astype(np.float32),
                 fine_seconds=time.time() - begin)
             print(f"fine tier: {b_fine.size} rows in {time.time() - begin:.0f} s", flush=True)
