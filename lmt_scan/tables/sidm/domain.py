@@ -5,7 +5,7 @@ Model points drawn log-uniformly from the priors of ``runs/paper_full.yaml``
 relic density (Eqs. 20–21; draws without a valid relic point are skipped, as the scanner
 rejects them), and a relative velocity v log-uniform in [10, 3000] km/s.  For relic
 α_X ≈ 7e−5·M1/GeV this spans b = α_X M1/m_ϕ ≈ 3e−4 … 800 and k = M1 v/(2m_ϕ) up to the
-table's edge k = 300 (draws beyond it are skipped: the table does not claim them).
+table's edge k = 1500 (draws beyond it would be skipped: the table does not claim them).
 Used by ``benchmarks/sidm.py`` and ``tests/test_self_scattering.py``.
 """
 import math
@@ -20,7 +20,7 @@ M_ZP_MEV = M_PHI_MEV = (1.0, 300.0)
 G_P = (1e-5, 1e-2)
 M1_GEV = (1.0, 100.0)
 V_KMS = (10.0, 3000.0)
-K_TABLE_MAX = 300.0
+K_TABLE_MAX = 1500.0    # the wide tier's k range
 
 
 def _log_uniform(rng, bounds):
@@ -29,7 +29,7 @@ def _log_uniform(rng, bounds):
 
 def random_physical_points(n_points, rng):
     """(b, k) arrays of ``n_points`` random points of the physical domain (module doc),
-    and the numbers of draws skipped for having no valid relic point and for k > 300."""
+    and the numbers of draws skipped for having no valid relic point and for k > K_TABLE_MAX."""
     b, k, rejected, outside = [], [], 0, 0
     while len(b) < n_points:
         point = ModelPoint(_log_uniform(rng, M_ZP_MEV), _log_uniform(rng, G_P),
