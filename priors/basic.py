@@ -15,6 +15,9 @@ from lmt_scan.plugins import Prior
 
 
 def _check_range(lo, hi, positive=False):
+    if lo == hi:   # an empty range: the samplers would divide by zero (emcee) or stall
+        raise ConfigError(f"min equals max ({lo}): the range is empty; to fix the parameter "
+                          "give the number itself instead of a prior", field="min")
     if not lo < hi:
         raise ConfigError(f"min ({lo}) must be smaller than max ({hi})", field="min")
     if positive and lo <= 0.0:

@@ -6,7 +6,8 @@ from ..physics import constants as c
 from ..physics import dark_sector
 from .registry import derived_quantity, model_setting
 
-model_setting("x_f", float, 20.0, "freeze-out x_f = M1/T_f at which Eq. (21) is imposed",
+model_setting("x_f", float, 20.0, "freeze-out x_f = M1/T_f at which Eq. (21) is imposed "
+              "(Sec. III A: x_f = 20)",
               minimum=1.0)
 model_setting("sigmav_target_cm3_s", float, c.sigmav_canonical_cm3_s,
               "canonical ⟨σv⟩ [cm³/s] that ⟨σv⟩_eff must equal (Sec. III A)",
