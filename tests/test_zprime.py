@@ -2,6 +2,7 @@
 import math
 
 import pytest
+from scipy.optimize import brentq
 
 from lmt_scan.physics import constants as c
 from lmt_scan.physics import zprime
@@ -85,3 +86,37 @@ def test_g2_closed_form_matches_quadrature():
         direct = quad(lambda x: 2 * x * x * (1 - x) / (x * x - r * x + r), 0, 1,
                       points=[1 - 1 / r] if r > 1 else None, epsabs=0, epsrel=1e-12, limit=200)[0]
         assert zprime.g2_loop_integral(r) == pytest.approx(direct, rel=1e-8)
+
+
+def _wd_ratio_by_hand(m_zp_GeV, g):
+    # Sec. II A: G_Z′ = −e g′ ε_AZ′/(2 m_Z′²), ε_AZ′ = −e g′ ln(m_τ²/m_μ²)/(12π²) (Eq. 3),
+    # compared with C_V G_F, C_V = 0.964; PDG α(0), G_F, m_μ, m_τ
+    e = math.sqrt(4 * math.pi / 137.035999084)
+    eps = -e * g * 2 * math.log(1.77686 / 0.1056583755) / (12 * math.pi ** 2)
+    return abs(-e * g * eps / (2 * m_zp_GeV ** 2)) / (0.964 * 1.1663788e-5)
+
+
+def test_white_dwarf_ratio_and_penalty_against_hand_formula():
+    # random points over the paper's box; smooth (default) log L = −½(ratio · 1.96)²,
+    # hard: 0 up to the bound, rejected beyond
+    import numpy as np
+    from likelihoods.white_dwarf import WhiteDwarf
+    from lmt_scan.errors import PointRejected
+    from lmt_scan.point import ModelPoint
+    rng = np.random.default_rng(44)
+    smooth, hard = WhiteDwarf(), WhiteDwarf(shape="hard")
+    for _ in range(20):
+        m_zp, g = 10 ** rng.uniform(0, math.log10(300)), 10 ** rng.uniform(-5, -2)
+        ratio = _wd_ratio_by_hand(m_zp * 1e-3, g)
+        assert zprime.white_dwarf_ratio(m_zp * 1e-3, g) == pytest.approx(ratio, rel=1e-10)
+        point = ModelPoint(m_zp, g, 20.0, 20.0)
+        assert smooth.loglike(point) == pytest.approx(-0.5 * (1.96 * ratio) ** 2, rel=1e-10)
+        if ratio <= 1.0:
+            assert hard.loglike(point) == 0.0
+        else:
+            with pytest.raises(PointRejected):
+                hard.loglike(point)
+    # on the bound itself the smooth penalty is the 95 % CL Δχ² = 1.96²: log L = −1.92
+    g_on_bound = brentq(lambda g: _wd_ratio_by_hand(0.010, g) - 1.0, 1e-4, 1e-3)
+    assert g_on_bound == pytest.approx(7.2e-4, rel=0.01)     # the paper's 7.7e-4 within 7 %
+    assert smooth.loglike(ModelPoint(10.0, g_on_bound, 20.0, 20.0)) == pytest.approx(-1.9208)
