@@ -1,9 +1,14 @@
-"""Property-based: over the whole prior box every plugin returns a finite float or rejects
-with a reason — never raises, never NaN (hypothesis)."""
+"""Property-based (hypothesis), over the whole prior box: every plugin returns a finite float
+or rejects with a reason — never raises, never NaN — and the values themselves agree with
+independent expectations (quadrature of Eq. 8, the widths behind Eq. 9, Eqs. 20–21 written
+out again, the definitions of the derived masses, the Gaussians of the likelihoods)."""
 import math
+
+from scipy.integrate import quad
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import pytest
 
 from lmt_scan.errors import PointRejected
 from lmt_scan.plugins import LIKELIHOOD_GROUP, installed_plugins
@@ -59,3 +64,85 @@ def test_derived_quantities_are_numbers_or_reasons(params):
             assert all(isinstance(v, float) and not math.isnan(v) for v in value.values()), name
         else:
             assert not math.isnan(value), name
+
+
+M_MU, M_TAU, M_E = 0.1056583755, 1.77686, 0.51099895e-3   # GeV, PDG 2024
+ALPHA = 1 / 137.035999084
+HBAR_GEV_S = 6.582119569e-25
+TARGET_GEV2 = 3e-26 / (1.973269804e-14 ** 2 * 2.99792458e10)   # 3e-26 cm³/s (Sec. III A)
+REASONS = {"no_relic_solution", "pseudo_dirac_violated", "neff_excluded",
+           "phi_lighter_than_Zp", "phi_long_lived", "sidm_outside_table",
+           "sidm_prediction_failed"} | {f"{name}_excluded" for name in PLUGINS}
+
+
+def _delta_a_mu_quadrature(m_zp, g):
+    """Eq. (8) by adaptive quadrature: g′²/(8π²) ∫₀¹ 2m_μ²x²(1−x)/(x²m_μ² + (1−x)m_Z′²) dx."""
+    integrand = lambda x: 2 * M_MU ** 2 * x * x * (1 - x) / (x * x * M_MU ** 2 + (1 - x) * m_zp ** 2)
+    return g * g / (8 * math.pi ** 2) * quad(integrand, 0, 1, epsabs=0, epsrel=1e-12, limit=200)[0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(POINTS)
+def test_g2_and_its_likelihood_against_quadrature(params):
+    point = ModelPoint.from_dict(params, SETTINGS)
+    expected = _delta_a_mu_quadrature(params["m_Zp"] * 1e-3, params["g_p"])
+    assert point["delta_a_mu"] == pytest.approx(expected, rel=1e-7)
+    # default data set (26.1 ± 8.0)e-10, Gaussian
+    assert PLUGINS["muon_g2"].loglike(point) == pytest.approx(
+        -0.5 * ((expected - 26.1e-10) / 8.0e-10) ** 2, rel=1e-6, abs=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(POINTS)
+def test_zprime_lifetime_from_its_widths(params):
+    # widths: g′²m/(24π) per ν flavour (two), Eq. (14) for e⁺e⁻, vector width for μ⁺μ⁻, τ⁺τ⁻
+    m, g = params["m_Zp"] * 1e-3, params["g_p"]
+    eps = math.sqrt(4 * math.pi * ALPHA) * g * 2 * math.log(M_TAU / M_MU) / (12 * math.pi ** 2)
+    width = 2 * g * g * m / (24 * math.pi)
+    if m > 2 * M_E:
+        width += ALPHA * eps ** 2 * (m * m + 2 * M_E ** 2) * math.sqrt(m * m - 4 * M_E ** 2) / (3 * m * m)
+    for m_f in (M_MU, M_TAU):
+        if m > 2 * m_f:
+            r = (m_f / m) ** 2
+            width += g * g * m * (1 + 2 * r) * math.sqrt(1 - 4 * r) / (12 * math.pi)
+    point = ModelPoint.from_dict(params, SETTINGS)
+    assert point["tau_Zp_s"] == pytest.approx(HBAR_GEV_S / width, rel=1e-10)
+    assert abs(point["eps_AZp"]) == pytest.approx(eps, rel=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(POINTS)
+def test_relic_yukawa_and_dark_masses(params):
+    point = ModelPoint.from_dict(params, SETTINGS)
+    try:
+        y = point["y"]
+    except PointRejected as rejected:
+        assert rejected.reason in ("no_relic_solution", "pseudo_dirac_violated")
+        return
+    M1, v = params["M1"], params["m_Zp"] * 1e-3 / params["g_p"]
+    m_n = M1 + y * v / math.sqrt(2)
+    delta = math.sqrt(2) * y * v / m_n
+    s11 = 9 * y ** 4 / (64 * math.pi * m_n ** 2 * 20.0)                 # Eq. (20), x_f = 20
+    s12 = y ** 4 / (64 * math.pi * m_n ** 2) * (1 - 9 / (4 * 20.0))
+    r1 = 1 / (1 + math.exp(-20.0 * delta))
+    r2 = 1 - r1
+    assert s11 * (r1 ** 2 + r2 ** 2) + 2 * s12 * r1 * r2 == pytest.approx(TARGET_GEV2, rel=1e-8)
+    assert y * v / m_n <= 0.5                                           # pseudo-Dirac
+    assert point["v_Phi_GeV"] == pytest.approx(v, rel=1e-12)
+    assert point["m_N"] == pytest.approx(m_n, rel=1e-12)
+    assert point["delta_M"] == pytest.approx(math.sqrt(2) * y * v, rel=1e-12)
+    assert point["M2"] == pytest.approx(M1 + math.sqrt(2) * y * v, rel=1e-12)
+    assert point["alpha_X"] == pytest.approx(y * y / (4 * math.pi), rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(POINTS)
+def test_total_is_the_sum_of_the_plugins_and_reasons_are_known(params):
+    _, total, per_plugin, reason = evaluate_point(params, PLUGINS, SETTINGS,
+                                                  stop_at_first_rejection=False)
+    if reason is None:
+        assert total == pytest.approx(sum(per_plugin.values()), rel=1e-12, abs=1e-12)
+        assert set(per_plugin) == set(PLUGINS)
+    else:
+        assert total == -math.inf
+        assert reason.split(":")[-1] in REASONS or reason.split(":")[0] in PLUGINS, reason

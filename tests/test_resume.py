@@ -1,6 +1,7 @@
 """Interruption and resume: SIGKILL part-way, `--resume`, complete run, no lost or duplicated samples."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,15 +21,24 @@ def _start(card):
                             start_new_session=True)
 
 
-def _kill_after_checkpoint(proc, checkpoint, timeout=120):
+def _kill_after_checkpoint(proc, checkpoint, timeout=120, extra_s=0.0):
+    """SIGKILL as soon as ``checkpoint`` exists (after ``extra_s`` more seconds), never on a
+    timer alone: a run that finished before it would make the test meaningless."""
     t0 = time.time()
     while not checkpoint.exists():
         assert proc.poll() is None, "run finished before any checkpoint: make it longer"
         assert time.time() - t0 < timeout
-        time.sleep(0.2)
-    time.sleep(1.5)          # let it get further than the first checkpoint
+        time.sleep(0.02)
+    time.sleep(extra_s)
     os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=60)
+
+
+def _dynesty_checkpoint(path):
+    """(parameter vectors of the dead points, iterations, likelihood calls) in a checkpoint."""
+    from dynesty import NestedSampler
+    saved = NestedSampler.restore(str(path)).saved_run
+    return np.array(saved["v"]), len(saved["logl"]), int(np.sum(saved["nc"]))
 
 
 @pytest.mark.parametrize("sampler, checkpoint_name", [
@@ -39,11 +49,19 @@ def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
     card = small_card(tmp_path, name="long", sampler=sampler)
     out = tmp_path / "out_long"
     proc = _start(card)
-    _kill_after_checkpoint(proc, out / output.CHECKPOINT_DIR / checkpoint_name)
+    checkpoint = out / output.CHECKPOINT_DIR / checkpoint_name
+    # dynesty writes its checkpoint atomically (tmp + rename): kill the moment it appears;
+    # emcee's HDF5 file appears at the first step, so give it some steps first
+    _kill_after_checkpoint(proc, checkpoint, extra_s=0.0 if sampler["name"] == "dynesty" else 1.5)
     assert proc.returncode == -signal.SIGKILL
     assert not (out / output.CHAIN).exists()          # it really was interrupted
+    if sampler["name"] == "dynesty":
+        saved_points, saved_iter, saved_calls = _dynesty_checkpoint(checkpoint)
+        assert saved_iter > 0
 
-    resumed = run_cli("run", card, "--resume", "--quiet")
+    # not --quiet: the first progress line says at which iteration sampling continues
+    resumed = subprocess.run([sys.executable, "-m", "lmt_scan", "run", str(card), "--resume"],
+                             cwd=REPO, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     chain = np.loadtxt(out / output.CHAIN)
     info = json.loads((out / output.RUN_INFO).read_text())
@@ -55,6 +73,15 @@ def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
         dead_loglike = -0.5 * chain[:niter, 1]
         assert np.all(np.diff(dead_loglike) >= 0)
         assert info["logz"] is not None and abs(info["logz"]) < 20
+        # resumed, not restarted: the checkpoint's dead points open the final chain (in
+        # sampling order), the calls made before the kill are counted, and sampling went on
+        # after the checkpoint's last iteration (a fresh start with the same seed would give
+        # the same chain, but its progress would begin at iter 1)
+        assert np.allclose(chain[:saved_iter, 2:4], saved_points[:, :2], rtol=1e-9, atol=0)
+        assert info["ncall"] >= saved_calls
+        first = re.search(r"dynesty: iter (\d+)", resumed.stderr)
+        assert first is not None, resumed.stderr
+        assert int(first.group(1)) > saved_iter
     else:
         # MCMC: the stored chain has exactly nsteps × nwalkers after burn-in
         burn = info["sampler_info"]["burn_in_steps"]
