@@ -43,6 +43,10 @@ LIKELIHOOD_OPTIONS = {
     "charm2_trident": {"theory_sigma": 0.0},      # Geiregat et al. PLB 245 (1990) 271
     "neff": {"dataset": "planck2018", "shape": "gaussian", "sm_shift": True,
              "sm_value": 3.044},                  # Bennett et al. JCAP 04 (2021) 073: 3.0440
+    "limit_curve": {"file": "Borexino_Bauer2018onh",   # the recast of the paper's App. A data
+                    "mass_unit": "GeV", "cl": None,     # cl/power None: the curve's own
+                    "shape": "smooth", "power": None,   # (likelihoods/data/limits_2025/curves.yaml)
+                    "citation": ""},
     "phi_bbn": {"criterion": "mass",              # paper Fig. 2 gray region: m_ϕ < m_Z′ excluded
                 "max_lifetime_s": 1.0},           # paper App. C: τ_ϕ ≲ 1 s before BBN
     "sidm_halos": {"classes": ["dwarf", "LSB", "cluster"],   # KTY16, PRL 116, 041302: all 18
