@@ -1,6 +1,7 @@
 """Command line: argument parsing and error reporting only (no physics here).
 
     lmt-scan run RUN.yaml [--output DIR] [--overwrite] [--resume] [--sampler NAME] [--quiet]
+                          [--seed N] [--set sampler.nlive=400 …] [--jobs N]
     lmt-scan point --set m_Zp=10 --set g_p=5e-4 --set m_phi=20 --set M1=20 [--run RUN.yaml] [--json]
     lmt-scan plugins
     lmt-scan analyze RUN_DIR [--truth m_Zp=10,g_p=5e-4] [--paper-benchmarks]
@@ -14,9 +15,10 @@ import argparse
 import math
 import sys
 
-from .errors import ConfigError
+from .errors import ConfigError, RunFailed
 
 EXIT_BAD_INPUT = 2
+EXIT_RUN_FAILED = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,13 +42,35 @@ def _parse_set(items, where="--set"):
     return params
 
 
+def resume_command(args):
+    """The exact command that continues this run (every flag that shapes it repeated)."""
+    import shlex
+    words = ["lmt-scan", "run", str(args.card), "--resume"]
+    for flag, value in (("--output", args.output), ("--sampler", args.sampler),
+                        ("--seed", args.seed)):
+        if value is not None:
+            words += [flag, str(value)]
+    for item in args.set or []:
+        words += ["--set", item]
+    if args.jobs != 1:
+        words += ["--jobs", str(args.jobs)]
+    if args.quiet:
+        words.append("--quiet")
+    return shlex.join(words)
+
+
 def cmd_run(args):
     from .config import load_run_card
+    from .progress import install_stop_handlers
     if args.jobs < 1:
         raise ConfigError(f"must be >= 1, got {args.jobs}", where="--jobs")
+    if args.seed is not None and args.seed < 0:
+        raise ConfigError(f"must be a non-negative integer, got {args.seed}", where="--seed")
+    install_stop_handlers()     # SIGTERM (batch schedulers) stops like Ctrl-C
     from .runner import run_scan
     config = load_run_card(args.card, output_override=args.output,
-                           sampler_override=args.sampler, overwrite=args.overwrite)
+                           sampler_override=args.sampler, overwrite=args.overwrite,
+                           seed_override=args.seed, overrides=args.set)
     from .parallel import mpi_rank
     run_scan(config, resume=args.resume, quiet=args.quiet or mpi_rank() > 0, jobs=args.jobs)
     return 0
@@ -71,7 +95,12 @@ def cmd_point(args):
             if prior.fixed:
                 params.setdefault(p, prior.opts["value"])
     else:
-        likelihoods = {name: cls() for name, cls in installed_plugins(LIKELIHOOD_GROUP).items()}
+        likelihoods = {}
+        for name, cls in installed_plugins(LIKELIHOOD_GROUP).items():
+            try:
+                likelihoods[name] = cls()
+            except ConfigError:     # needs a required option (e.g. a data file): skip it
+                continue
         settings = model_settings()
     missing = [p for p in PARAMETERS if p not in params]
     if missing:
@@ -110,7 +139,8 @@ def cmd_plugins(args):
     for title, group in (("likelihoods", LIKELIHOOD_GROUP), ("priors", PRIOR_GROUP)):
         print(f"{title} (entry-point group {group}):")
         for name, cls in installed_plugins(group).items():
-            doc = cls.description or (cls.__doc__ or "").strip().splitlines()[0]
+            doc = cls.description or next(iter((cls.__doc__ or "").strip().splitlines()),
+                                          "(no description)")
             print(f"  {name} — {doc}  [{cls.__module__}:{cls.__name__}]")
             for opt, option in cls.options.items():
                 print(f"      {opt}: {option.describe()}")
@@ -188,12 +218,42 @@ def _add_truth_options(p):
                    help="mark the paper's benchmark points (Fig. 1 stars, Fig. 3 crosses)")
 
 
+RUN_HELP = """Run the scan a YAML run card describes and write a run directory.
+
+A run card holds (see README "Running scans"; `lmt-scan plugins` lists every option):
+  name: NAME            seed: INT (one seed, same chain)       output: DIR
+  model: {SETTING: VALUE}                      optional model settings
+  parameters: m_Zp [MeV], g_p, m_phi [MeV], M1 [GeV] — each a number (fixed) or
+              {prior: uniform|log_uniform|gaussian|module:Class, min: .., max: ..}
+  likelihoods: {LABEL: {plugin: NAME, OPTION: VALUE}}   (plugin defaults to LABEL)
+  sampler: {name: dynesty|emcee|multinest, SETTING: VALUE}
+
+Exit status: 0 done, 1 run failed (e.g. every point rejected), 2 bad input or I/O error,
+130/143 stopped by Ctrl-C/SIGTERM (checkpoint kept; the exact resume command is printed).
+A new run over an existing one is staged beside it and swapped in only when complete."""
+
+
+def _version():
+    from importlib import metadata
+    try:
+        return metadata.version("lmt-scan")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser():
     parser = _Parser(prog="lmt-scan", description="Bayesian scans of the gauged U(1)Lμ−Lτ "
                      "SIDM + muon g−2 model (arXiv:1805.00651).")
+    parser.add_argument("--version", action="version", version=f"lmt-scan {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    p = sub.add_parser("run", help="run the scan described by a YAML run card")
+    p = sub.add_parser("run", help="run the scan described by a YAML run card",
+                       description=RUN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("card", help="run card (YAML)")
+    p.add_argument("--seed", type=int, help="use this seed instead of the card's (recorded in "
+                   "run.yaml)")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
+                   help="override a card value, e.g. --set sampler.nlive=400 --set model.x_f=25 "
+                   "(repeatable; recorded in run.yaml)")
     p.add_argument("--output", help="output directory (overrides the card's)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing run")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run")
@@ -239,10 +299,28 @@ def main(argv=None):
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except RunFailed as err:
+        print(f"lmt-scan: run failed: {err}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except MemoryError:
+        print("lmt-scan: error: out of memory (a sampler size such as nlive too large?)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:          # full disk, permissions, …: one line naming the file
+        name = exc.filename or "output"
+        print(f"lmt-scan: error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("lmt-scan: interrupted; the sampler's checkpoint is kept — continue with "
-              "`lmt-scan run CARD --resume`", file=sys.stderr)
-        return 130
+        import signal
+        from .progress import received
+        signum = received[0] if received else signal.SIGINT
+        what = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
+        if getattr(args, "func", None) is cmd_run:
+            print(f"lmt-scan: stopped by {what}; the checkpoint is kept — continue with: "
+                  f"{resume_command(args)}", file=sys.stderr)
+        else:
+            print(f"lmt-scan: stopped by {what}", file=sys.stderr)
+        return 128 + int(signum)
 
 
 if __name__ == "__main__":

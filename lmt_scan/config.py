@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, short_repr
 from .plugins import LIKELIHOOD_GROUP, PRIOR_GROUP, load_plugin
 from .point import PARAMETERS, PARAMETER_UNITS, model_settings
 
@@ -55,16 +55,81 @@ class RunConfig:
         return [p for p in PARAMETERS if not self.priors[p].fixed]
 
 
+MAX_ALIASES = 100     # a card needs a few anchors; thousands are an alias bomb
+MAX_DEPTH = 20        # a run card is 4 levels deep
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (the last would silently win), more than
+    MAX_ALIASES aliases and nesting deeper than MAX_DEPTH (before anything is expanded)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _CardError(f"more than {MAX_ALIASES} YAML aliases (an alias bomb?)",
+                                 self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _CardError(f"nested deeper than {MAX_DEPTH} levels",
+                                 self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:     # unhashable key: SafeLoader reports it below
+                duplicate = False
+            if duplicate:
+                raise _CardError(f"duplicate key {short_repr(key)} (refused: the last one "
+                                 "would silently win)", key_node.start_mark, field=str(key))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _CardError(Exception):
+    def __init__(self, message, mark, field=None):
+        super().__init__(message)
+        self.message, self.mark, self.field = message, mark, field
+
+
 def read_yaml(path):
-    """Parse a YAML file into a mapping; syntax errors become ConfigError with the line."""
+    """Parse a YAML file (UTF-8) into a mapping; every problem is a ConfigError with the line."""
     where = str(path)
     try:
-        with open(path) as handle:
-            data = yaml.safe_load(handle)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        text = raw.decode("utf-8")
+        if "\x00" in text:
+            raise UnicodeDecodeError("utf-8", raw, text.index("\x00"), text.index("\x00") + 1,
+                                     "NUL byte")
+        data = yaml.load(text, Loader=_StrictLoader)
     except FileNotFoundError:
         raise ConfigError("run card not found", where=where) from None
     except IsADirectoryError:
         raise ConfigError("is a directory, not a run card", where=where) from None
+    except PermissionError:
+        raise ConfigError("run card not readable (permission denied)", where=where) from None
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}: {exc.reason}); save the card "
+                          "as UTF-8", where=where, field=f"line {line}") from None
+    except _CardError as exc:
+        field = f"line {exc.mark.line + 1}" + (f": {exc.field}" if exc.field else "")
+        raise ConfigError(exc.message, where=where, field=field) from None
+    except RecursionError:
+        raise ConfigError(f"nested too deeply (at most {MAX_DEPTH} levels)", where=where) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark else None
@@ -72,17 +137,63 @@ def read_yaml(path):
         raise ConfigError(f"YAML syntax error: {problem}", where=where, field=line) from None
     if not isinstance(data, dict):
         raise ConfigError("a run card must be a YAML mapping", where=where)
+    bad_key = next((k for k in data if not isinstance(k, str)), None)
+    if bad_key is not None:
+        raise ConfigError(f"keys must be text, got {short_repr(bad_key)}", where=where,
+                          field=str(bad_key))
     return data
+
+
+def apply_overrides(raw, items, where="--set"):
+    """Apply ``KEY.PATH=VALUE`` command-line overrides (VALUE read as YAML) to a card mapping."""
+    raw = copy.deepcopy(raw)
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        path = [k for k in key.strip().split(".") if k]
+        if not sep or not path:
+            raise ConfigError(f"expected KEY.PATH=VALUE (e.g. sampler.nlive=400), got "
+                              f"{short_repr(item)}", where=where)
+        try:
+            parsed = yaml.load(value, Loader=_StrictLoader)
+        except (yaml.YAMLError, _CardError):
+            raise ConfigError(f"cannot read value {short_repr(value)}", where=where,
+                              field=key) from None
+        node = raw
+        for i, k in enumerate(path[:-1]):
+            child = node.get(k)
+            if child is None:
+                child = node[k] = {}
+            elif isinstance(child, str) and k == "sampler":
+                child = node[k] = {"name": child}
+            elif not isinstance(child, dict):
+                raise ConfigError(f"{'.'.join(path[:i + 1])} is not a mapping in the card",
+                                  where=where, field=key)
+            node = child
+        node[path[-1]] = parsed
+    return raw
+
+
+def first_difference(old, new, prefix=""):
+    """Dotted path of the first field where two card mappings differ (None if equal)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(old) + [k for k in new if k not in old]:
+            if key not in old or key not in new:
+                return f"{prefix}{key}"
+            found = first_difference(old[key], new[key], f"{prefix}{key}.")
+            if found:
+                return found
+        return None
+    return None if old == new else prefix.rstrip(".") or "(whole card)"
 
 
 def _prior(name, spec):
     """Prior instance for parameter ``name`` from a number or a mapping."""
     if isinstance(spec, bool) or spec is None:
-        raise ConfigError(f"expected a number or a prior mapping, got {spec!r}")
+        raise ConfigError(f"expected a number or a prior mapping, got {short_repr(spec)}")
     if isinstance(spec, (int, float, str)) and not isinstance(spec, dict):
         spec = {"prior": "fixed", "value": spec}
     if not isinstance(spec, dict):
-        raise ConfigError(f"expected a number or a prior mapping, got {spec!r}")
+        raise ConfigError(f"expected a number or a prior mapping, got {short_repr(spec)}")
     spec = dict(spec)
     prior_name = spec.pop("prior", None)
     if prior_name is None:
@@ -111,7 +222,7 @@ def _likelihoods(spec):
     for label, options in spec.items():
         options = {} if options is None else options
         if not isinstance(options, dict):
-            raise ConfigError(f"options must be a mapping, got {options!r}", field=str(label))
+            raise ConfigError(f"options must be a mapping, got {short_repr(options)}", field=str(label))
         options = dict(options)
         plugin = options.pop("plugin", label)
         try:
@@ -119,6 +230,9 @@ def _likelihoods(spec):
             result[str(label)] = cls(**options)
         except ConfigError as err:
             raise err.located(field_prefix=str(label)) from None
+        except Exception as exc:   # the plugin's own setup() failed: its error, one line
+            raise ConfigError(f"plugin {plugin!s} failed to set up: {type(exc).__name__}: "
+                              f"{short_repr(str(exc), 120)}", field=str(label)) from None
     return result
 
 
@@ -129,7 +243,7 @@ def _sampler(spec, override=None):
     if isinstance(spec, str):
         spec = {"name": spec}
     if not isinstance(spec, dict):
-        raise ConfigError(f"expected a sampler name or mapping, got {spec!r}")
+        raise ConfigError(f"expected a sampler name or mapping, got {short_repr(spec)}")
     spec = dict(spec)
     name = spec.pop("name", DEFAULT_SAMPLER)
     settings = spec.pop("settings", None)
@@ -143,10 +257,20 @@ def _sampler(spec, override=None):
     return name, cls.validate(spec)
 
 
-def load_run_card(path, output_override=None, sampler_override=None, overwrite=False):
-    """Read and validate the run card at ``path`` → RunConfig (ConfigError on any problem)."""
+def load_run_card(path, output_override=None, sampler_override=None, overwrite=False,
+                  seed_override=None, overrides=()):
+    """Read and validate the run card at ``path`` → RunConfig (ConfigError on any problem).
+
+    ``overrides`` are ``KEY.PATH=VALUE`` strings (``--set sampler.nlive=400``) and
+    ``seed_override`` an int (``--seed``); both end up in the resolved card (run.yaml).
+    """
     where = str(path)
     raw = read_yaml(path)
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+        where = f"{where} (with --set)"
+    if seed_override is not None:
+        raw["seed"] = seed_override
     unknown = [k for k in raw if k not in TOP_LEVEL_KEYS]
     if unknown:
         raise ConfigError(f"unknown key (allowed: {', '.join(TOP_LEVEL_KEYS)})",
@@ -163,7 +287,7 @@ def load_run_card(path, output_override=None, sampler_override=None, overwrite=F
         raise ConfigError("must be a non-empty string without '/'", where=where, field="name")
     seed = raw.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"must be a non-negative integer, got {seed!r}", where=where, field="seed")
+        raise ConfigError(f"must be a non-negative integer, got {short_repr(seed)}", where=where, field="seed")
 
     output = raw.get("output", f"chains/{name}")
     if isinstance(output, str):
@@ -173,7 +297,10 @@ def load_run_card(path, output_override=None, sampler_override=None, overwrite=F
         raise ConfigError("expected a directory or {dir: ..., overwrite: bool}",
                           where=where, field="output")
     out_dir = Path(output_override or output["dir"])
-    overwrite = overwrite or bool(output.get("overwrite", False))
+    if not isinstance(output.get("overwrite", False), bool):   # "no" would be true
+        raise ConfigError(f"must be true or false, got {short_repr(output['overwrite'])}",
+                          where=where, field="output.overwrite")
+    overwrite = overwrite or output.get("overwrite", False)
 
     settings = model_settings(raw.get("model"), where=where)
 

@@ -26,6 +26,16 @@ class ConfigError(Exception):
         return ": ".join(parts + [self.message])
 
 
+class RunFailed(Exception):
+    """A run that ended without results (e.g. every point rejected): exit 1, one line."""
+
+
+def short_repr(value, limit=60):
+    """``repr(value)`` cut to ``limit`` characters: a YAML alias bomb must not be printed."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class PointRejected(Exception):
     """A model point where the physics has no valid answer (log L = −∞).
 

@@ -6,9 +6,10 @@ dict, raising :class:`~lmt_scan.errors.ConfigError` naming the offending field.
 """
 import math
 
-from .errors import ConfigError
+from .errors import ConfigError, short_repr
 
 _REQUIRED = object()
+MAX_INT = 2**31 - 1      # an int option beyond this (nlive: 1e12) is a typo, not a setting
 
 
 class Option:
@@ -54,10 +55,15 @@ class Option:
                 value = float(value)
                 if math.isnan(value):
                     raise ConfigError("must be a number, not NaN", field=field)
+                if math.isinf(value):   # an explicit infinity: omit the option instead
+                    raise ConfigError(f"must be finite, got {value}", field=field)
             elif kind is int:
                 if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                     raise TypeError
                 value = int(value)
+                if abs(value) > MAX_INT:
+                    raise ConfigError(f"absurdly large, got {value:.3g} (at most {MAX_INT})",
+                                      field=field)
             elif kind is str:
                 if not isinstance(value, str):
                     raise TypeError
@@ -65,20 +71,23 @@ class Option:
                 if not isinstance(value, (list, tuple)):
                     raise TypeError
                 value = list(value)
+                if any(isinstance(v, (list, tuple, dict)) for v in value):
+                    raise ConfigError(f"expected a flat list, got {short_repr(value)}",
+                                      field=field)
             elif kind is dict:
                 if not isinstance(value, dict):
                     raise TypeError
         except (TypeError, ValueError):
-            raise ConfigError(f"expected {kind.__name__}, got {value!r}", field=field) from None
+            raise ConfigError(f"expected {kind.__name__}, got {short_repr(value)}", field=field) from None
         if self.choices is not None and value not in self.choices:
-            raise ConfigError(f"{value!r} is not one of {', '.join(map(str, self.choices))}",
+            raise ConfigError(f"{short_repr(value)} is not one of {', '.join(map(str, self.choices))}",
                               field=field)
         if self.minimum is not None:
             if value < self.minimum or (self.exclusive_minimum and value == self.minimum):
                 rel = ">" if self.exclusive_minimum else ">="
-                raise ConfigError(f"must be {rel} {self.minimum}, got {value!r}", field=field)
+                raise ConfigError(f"must be {rel} {self.minimum}, got {short_repr(value)}", field=field)
         if self.maximum is not None and value > self.maximum:
-            raise ConfigError(f"must be <= {self.maximum}, got {value!r}", field=field)
+            raise ConfigError(f"must be <= {self.maximum}, got {short_repr(value)}", field=field)
         return value
 
 
@@ -90,7 +99,7 @@ def validate_options(declared, given, owner):
     """
     given = {} if given is None else given
     if not isinstance(given, dict):
-        raise ConfigError(f"options of {owner} must be a mapping, got {given!r}")
+        raise ConfigError(f"options of {owner} must be a mapping, got {short_repr(given)}")
     unknown = sorted(set(given) - set(declared))
     if unknown:
         known = ", ".join(sorted(declared)) or "none"

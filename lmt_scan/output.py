@@ -13,7 +13,9 @@ Layout of ``<output dir>``::
     checkpoint/                  the sampler's own resume files
 
 Every file is written to a temporary name and renamed, so a crash never leaves a
-half-written chain or summary.
+half-written chain or summary; files follow the umask.  No chain file holds NaN or inf:
+points the physics rejected (log L = −∞, zero weight) are left out of the chains, and a
+derived value missing at an accepted point is written as ``MISSING`` (−1e30).
 """
 import json
 import math
@@ -24,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, short_repr
 
 ROOT = "lmt-"
 CHAIN = ROOT + ".txt"
@@ -34,6 +36,8 @@ RUN_CARD = "run.yaml"
 RUN_INFO = "run_info.json"
 SUMMARY = "summary.json"
 CHECKPOINT_DIR = "checkpoint"
+REJECTED_LOGL = -1.0e100   # = posterior.LOG_ZERO: samplers' stand-in for log L = −∞
+MISSING = -1.0e30          # chain-file placeholder of a derived value that has none
 
 
 def atomic_write(path, data, mode="w"):
@@ -41,6 +45,7 @@ def atomic_write(path, data, mode="w"):
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())    # mkstemp makes 0600: follow the umask instead
         with os.fdopen(fd, mode) as handle:
             handle.write(data)
         os.replace(tmp, path)
@@ -48,6 +53,12 @@ def atomic_write(path, data, mode="w"):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _json_default(value):
@@ -128,8 +139,7 @@ def write_chains(out_dir, columns, labels, n_params, weights, loglike, table, se
     ``labels`` the LaTeX label per column; the first ``n_params`` columns are parameters.
     """
     out_dir = Path(out_dir)
-    weights = np.asarray(weights, float)
-    loglike = np.asarray(loglike, float)
+    weights, loglike, table = finite_rows(weights, loglike, table)
     chain = np.column_stack([weights, -2.0 * loglike, table])
     atomic_write(out_dir / CHAIN, _format_rows(chain))
     idx = equal_weight_indices(weights, seed)
@@ -138,6 +148,22 @@ def write_chains(out_dir, columns, labels, n_params, weights, loglike, table, se
                     for i, (name, label) in enumerate(zip(columns, labels)))
     atomic_write(out_dir / PARAMNAMES, names)
     write_json(out_dir / "params.json", list(columns))
+
+
+def finite_rows(weights, loglike, table):
+    """Drop the rows the physics rejected (log L = −∞, zero posterior weight) and renormalise
+    the weights; any other non-finite cell (a derived quantity without a value at an accepted
+    point) becomes the documented placeholder MISSING.  So no chain file holds NaN or inf."""
+    weights = np.asarray(weights, float)
+    loglike = np.asarray(loglike, float)
+    table = np.asarray(table, float)
+    keep = np.isfinite(loglike) & (loglike > REJECTED_LOGL) & np.isfinite(weights)
+    if not np.any(keep):
+        raise ValueError("no accepted sample to write")
+    weights, loglike, table = weights[keep], loglike[keep], table[keep].copy()
+    weights = weights / np.sum(weights)
+    table[~np.isfinite(table)] = MISSING
+    return weights, loglike, table
 
 
 def _format_rows(array):
@@ -152,7 +178,17 @@ def read_chains(out_dir):
     if not (out_dir / CHAIN).exists():
         raise ConfigError(f"no chain file {CHAIN} here: not an lmt-scan run directory",
                           where=str(out_dir))
-    data = np.atleast_2d(np.loadtxt(out_dir / CHAIN))
+    if (out_dir / CHAIN).stat().st_size == 0:
+        raise ConfigError("empty chain file: a half-written run", where=str(out_dir / CHAIN))
+    try:
+        data = np.atleast_2d(np.loadtxt(out_dir / CHAIN))
+    except ValueError as exc:     # a truncated or hand-edited chain
+        raise ConfigError(f"unreadable chain file ({short_repr(str(exc), 80)})",
+                          where=str(out_dir / CHAIN)) from None
+    if not (out_dir / PARAMNAMES).is_file():
+        raise ConfigError(f"no {PARAMNAMES}: a half-written run directory",
+                          where=str(out_dir))
+    data[:, 2:][data[:, 2:] == MISSING] = np.nan     # placeholder back to "no value"
     columns, labels, n_params = [], [], 0
     for line in (out_dir / PARAMNAMES).read_text().splitlines():
         name, _, label = line.partition("\t")
@@ -160,7 +196,15 @@ def read_chains(out_dir):
             n_params += 1
         columns.append(name.rstrip("*"))
         labels.append(label)
-    info = read_json(out_dir / RUN_INFO) if (out_dir / RUN_INFO).exists() else {}
+    if len(columns) != data.shape[1] - 2:
+        raise ConfigError(f"{data.shape[1] - 2} data columns but {len(columns)} names in "
+                          f"{PARAMNAMES}: a half-written or mixed run directory",
+                          where=str(out_dir / CHAIN))
+    try:
+        info = read_json(out_dir / RUN_INFO) if (out_dir / RUN_INFO).exists() else {}
+    except ValueError:
+        raise ConfigError("unreadable JSON (half-written?)", where=str(out_dir / RUN_INFO)) \
+            from None
     card = yaml.safe_load((out_dir / RUN_CARD).read_text()) if (out_dir / RUN_CARD).exists() \
         else {}
     return {"columns": columns, "labels": labels, "n_params": n_params,

@@ -35,33 +35,75 @@ def dynesty_printer(interrupt, quiet=False, interval=5.0):
     return print_func
 
 
+STOP_SIGNALS = ("SIGINT", "SIGTERM")
+received = []     # signal numbers of stop requests in this process (first one decides)
+
+
+def _signals():
+    import signal
+    return [getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)]
+
+
+def _stopping_handler(signum, frame):
+    """After the first stop request: further Ctrl-C / SIGTERM are noted, never obeyed, so
+    they cannot interrupt the checkpoint that is being written."""
+    received.append(signum)
+    print("[lmt-scan] already stopping: saving the checkpoint, please wait", file=sys.stderr,
+          flush=True)
+
+
+def raise_on_signal(signum, frame):
+    """Handler outside the sampling loop: SIGTERM behaves like Ctrl-C (KeyboardInterrupt)."""
+    import signal
+    received.append(signum)
+    for sig in _signals():
+        signal.signal(sig, _stopping_handler)
+    raise KeyboardInterrupt
+
+
+def install_stop_handlers():
+    """SIGINT and SIGTERM both become KeyboardInterrupt (main thread only)."""
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        for sig in _signals():
+            signal.signal(sig, raise_on_signal)
+
+
 class DeferredInterrupt:
-    """Turn Ctrl-C into a flag checked between sampler iterations.
+    """Turn Ctrl-C and SIGTERM into a flag checked between sampler iterations.
 
     Samplers wrap the likelihood in code that prints a traceback for *any* exception,
     KeyboardInterrupt included; deferring the interrupt to an iteration boundary gives a
     clean stop (checkpoint, message) instead.  ``check()`` raises KeyboardInterrupt once
-    Ctrl-C was pressed.  Outside the main thread it does nothing.
+    a signal arrived.  Once stopping, later signals are ignored (see _stopping_handler)
+    until the process ends, so the checkpoint write that follows cannot be cut.  Outside
+    the main thread it does nothing.
     """
 
     def __init__(self):
         self.requested = False
-        self._previous = None
+        self._previous = {}
 
     def _handler(self, signum, frame):
+        if self.requested:
+            _stopping_handler(signum, frame)
+            return
+        received.append(signum)
         self.requested = True
 
     def __enter__(self):
         import signal
         import threading
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handler)
+            for sig in _signals():
+                self._previous[sig] = signal.signal(sig, self._handler)
         return self
 
     def __exit__(self, *exc):
         import signal
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for sig, previous in self._previous.items():
+            signal.signal(sig, _stopping_handler if self.requested else previous)
         return False
 
     def check(self):

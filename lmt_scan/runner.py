@@ -6,8 +6,8 @@ from importlib import metadata
 
 import numpy as np
 
-from . import analysis, output
-from .errors import ConfigError
+from . import analysis, output, rundir
+from .errors import ConfigError, RunFailed
 from .point import PARAMETERS, PARAMETER_LABELS
 from .progress import Throttle
 from .parallel import pool_for
@@ -73,8 +73,26 @@ def run_scan(config, resume=False, quiet=False, jobs=1):
         return _run_master(config, adapter, posterior, pool, resume, quiet)
 
 
+REJECTION_WARNING = 0.20     # a single reason rejecting more than this share is reported
+
+
+def rejection_warnings(reasons, ncall):
+    """Lines naming every rejection reason that removed more than 20 % of the calls."""
+    return [f"warning: '{reason}' rejected {count / ncall:.0%} of the {ncall} likelihood "
+            "calls: this model condition cuts the posterior, not the data"
+            for reason, count in reasons.most_common() if ncall and count / ncall > REJECTION_WARNING]
+
+
 def _run_master(config, adapter, posterior, pool, resume, quiet):
-    out_dir = output.prepare_run_dir(config.output_dir, config.raw, config.overwrite, resume)
+    with rundir.run_lock(config.output_dir):
+        work = rundir.stage(config.output_dir, config.raw, config.overwrite, resume)
+        _sample_and_write(config, adapter, posterior, pool, resume, quiet, work)
+        out_dir = rundir.commit(work, config.output_dir)
+    log(f"wrote {out_dir}/{output.CHAIN}, {output.SUMMARY}, corner.png", quiet)
+    return out_dir
+
+
+def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
     workers = f", {pool.size} parallel workers" if pool is not None else ""
     log(f"run '{config.name}': sampler {config.sampler_name}{workers}, free parameters "
         f"{', '.join(posterior.free)}, likelihoods {', '.join(config.likelihoods)} → {out_dir}",
@@ -89,6 +107,13 @@ def _run_master(config, adapter, posterior, pool, resume, quiet):
         result.ncall = posterior.ncall
     log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s "
         f"({result.ncall / max(wall, 1e-9):.0f} calls/s)", quiet)
+    counts = dict(posterior.reasons.most_common())
+    if not np.any(np.asarray(result.loglike, float) > LOG_ZERO):
+        raise RunFailed("every point was rejected, no posterior: rejections by reason "
+                        + (", ".join(f"{k}: {v}" for k, v in counts.items()) or "none counted")
+                        + f" (the run's files are in {out_dir})")
+    for line in rejection_warnings(posterior.reasons, result.ncall):
+        log(line)
 
     table = derived_table(posterior, result.samples, result.loglike, quiet)
     columns = list(PARAMETERS) + derived_columns(list(config.likelihoods))
@@ -107,6 +132,5 @@ def _run_master(config, adapter, posterior, pool, resume, quiet):
     }
     output.write_json(out_dir / output.RUN_INFO, run_info)
     summary = analysis.analyze_run(out_dir)
-    log(f"wrote {out_dir}/{output.CHAIN}, {output.SUMMARY}, corner.png "
-        f"(ln Z = {summary.get('logz')})", quiet)
+    log(f"ln Z = {summary.get('logz')}", quiet)
     return out_dir

@@ -38,7 +38,10 @@ def _dynesty_checkpoint(path):
     """(parameter vectors of the dead points, iterations, likelihood calls) in a checkpoint."""
     from dynesty import NestedSampler
     saved = NestedSampler.restore(str(path)).saved_run
-    return np.array(saved["v"]), len(saved["logl"]), int(np.sum(saved["nc"]))
+    logl = np.array(saved["logl"])
+    # rows the physics rejected (log L = -1e100 stand-in) are left out of the chain files
+    return np.array(saved["v"])[logl > -1e100], len(logl), int(np.sum(saved["nc"])), \
+        int(np.sum(logl <= -1e100))
 
 
 @pytest.mark.parametrize("sampler, checkpoint_name", [
@@ -56,7 +59,7 @@ def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
     assert proc.returncode == -signal.SIGKILL
     assert not (out / output.CHAIN).exists()          # it really was interrupted
     if sampler["name"] == "dynesty":
-        saved_points, saved_iter, saved_calls = _dynesty_checkpoint(checkpoint)
+        saved_points, saved_iter, saved_calls, saved_rejected = _dynesty_checkpoint(checkpoint)
         assert saved_iter > 0
 
     # not --quiet: the first progress line says at which iteration sampling continues
@@ -69,15 +72,19 @@ def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
         # nested sampling: every dead point once, in increasing log L (a block lost or
         # repeated at the seam would break the order), plus the final live points
         niter = info["sampler_info"]["niter"]
-        assert len(chain) == niter + sampler["nlive"]
-        dead_loglike = -0.5 * chain[:niter, 1]
+        dropped = niter + sampler["nlive"] - len(chain)      # rejected dead points (first)
+        assert saved_rejected <= dropped < niter
+        assert np.all(np.isfinite(chain))
+        dead_loglike = -0.5 * chain[:niter - dropped, 1]
         assert np.all(np.diff(dead_loglike) >= 0)
         assert info["logz"] is not None and abs(info["logz"]) < 20
         # resumed, not restarted: the checkpoint's dead points open the final chain (in
         # sampling order), the calls made before the kill are counted, and sampling went on
         # after the checkpoint's last iteration (a fresh start with the same seed would give
         # the same chain, but its progress would begin at iter 1)
-        assert np.allclose(chain[:saved_iter, 2:4], saved_points[:, :2], rtol=1e-9, atol=0)
+        kept = len(saved_points)
+        assert kept > 0 and np.allclose(chain[:kept, 2:4],
+                           saved_points[:, :2], rtol=1e-9, atol=0)
         assert info["ncall"] >= saved_calls
         first = re.search(r"dynesty: iter (\d+)", resumed.stderr)
         assert first is not None, resumed.stderr

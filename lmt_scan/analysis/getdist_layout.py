@@ -1,0 +1,65 @@
+"""The chain in getdist's layout under ``RUN_DIR/getdist/`` (``lmt.txt``, ``.paramnames``,
+``.ranges``), written so that every getdist statistic (``getMargeStats``, ``getTable``,
+``getLikeStats``, densities) computes on it."""
+from pathlib import Path
+
+import numpy as np
+
+from .. import output
+from .columns import label, posterior_mask, weighted_quantiles
+
+GETDIST_DIR = "getdist"
+GETDIST_ROOT = "lmt"
+# getdist bins each column between its weighted 0.1 % and 99.9 % quantiles (its default
+# range_confidence) and refuses a column whose range there is zero
+GETDIST_RANGE_CONFIDENCE = 0.001
+
+
+def _getdist_label(text):
+    return text.replace("$", "").replace("[", r"\,[").strip()
+
+
+def left_out_columns(chains, keep=None):
+    """{derived column: why} for the derived columns the getdist copy leaves out: not finite
+    at every posterior point (e.g. τ_ϕ = ∞), or constant between the 0.1 % and 99.9 %
+    weighted quantiles (e.g. Γ(Z′→μμ) = 0 below the threshold) so getdist cannot bin it."""
+    keep = posterior_mask(chains) if keep is None else keep
+    table, w = chains["table"][keep], chains["weights"][keep]
+    out = {}
+    for j in range(chains["n_params"], table.shape[1]):
+        col = table[:, j]
+        name = chains["columns"][j]
+        if not np.all(np.isfinite(col)):
+            out[name] = "not finite at every posterior point"
+            continue
+        lo, hi = weighted_quantiles(col, w, [GETDIST_RANGE_CONFIDENCE, 1 - GETDIST_RANGE_CONFIDENCE])
+        if not hi > lo:
+            out[name] = f"constant ({lo:.6g}) over the central 99.8 % of the posterior"
+    return out
+
+
+def write_getdist(chains, out_dir):
+    """Write the getdist copy: ``lmt.txt`` (weight, −ln L, columns), ``lmt.paramnames``
+    (derived marked ``*``), ``lmt.ranges`` (prior ranges). Points with zero weight or −∞
+    ln L are left out, and so are the derived columns of ``left_out_columns``.
+    Returns (root path, {left-out column: reason})."""
+    gd = Path(out_dir) / GETDIST_DIR
+    gd.mkdir(exist_ok=True)
+    keep = posterior_mask(chains)
+    table = chains["table"][keep]
+    dropped = left_out_columns(chains, keep)
+    cols = [j for j in range(table.shape[1]) if chains["columns"][j] not in dropped]
+    rows = np.column_stack([chains["weights"][keep], -chains["loglike"][keep], table[:, cols]])
+    output.atomic_write(gd / f"{GETDIST_ROOT}.txt", output._format_rows(rows))
+    names = []
+    for j in cols:
+        name = chains["columns"][j]
+        star = "*" if j >= chains["n_params"] else ""
+        names.append(f"{name}{star}\t{_getdist_label(label(chains, name))}\n")
+    output.atomic_write(gd / f"{GETDIST_ROOT}.paramnames", "".join(names))
+    ranges = []
+    for p, spec in (chains["card"].get("parameters") or {}).items():
+        if isinstance(spec, dict) and "min" in spec and "max" in spec:
+            ranges.append(f"{p} {spec['min']} {spec['max']}\n")
+    output.atomic_write(gd / f"{GETDIST_ROOT}.ranges", "".join(ranges))
+    return gd / GETDIST_ROOT, dropped
