@@ -9,8 +9,10 @@ compares N_eff itself, as the paper does.
 
 Data sets (``likelihoods/data/neff.yaml``, sources there): ``planck2015_paper``
 (3.04 ± 0.17; the paper's upper limit 3.5), ``planck2018`` (2.99 ± 0.17),
-``act_dr6_desi`` (2.86 ± 0.13).  ``shape: gaussian`` uses mean ± σ; ``shape: hard``
-rejects N_eff above the data set's upper limit (mean + 1.96σ if it has none).
+``act_dr6_desi`` (2.86 ± 0.13), ``act_dr6_bbn`` (with BBN, 2.89 ± 0.11),
+``goldstein_hill2026`` (2.990 ± 0.070, a preprint with BBN).
+``shape: gaussian`` uses mean ± σ; ``shape: hard`` rejects N_eff above the data set's
+upper limit (mean + 1.96σ if it has none).
 The paper's Fig. 1 (right) bound: ``{dataset: planck2015_paper, shape: hard, sm_shift: false}``.
 """
 import yaml
@@ -31,7 +33,8 @@ class Neff(Likelihood):
     description = "N_eff from Z′-heated ν_μ,τ (Sec. II B): Gaussian or hard bound; data set selectable"
     options = {
         "dataset": Option(str, "planck2018", "data set in likelihoods/data/neff.yaml",
-                          choices=("planck2015_paper", "planck2018", "act_dr6_desi")),
+                          choices=("planck2015_paper", "planck2018", "act_dr6_desi",
+                                   "act_dr6_bbn", "goldstein_hill2026")),
         "shape": Option(str, "gaussian", "gaussian: mean ± σ; hard: cut at the upper limit",
                         choices=("gaussian", "hard")),
         "sm_shift": Option(bool, True, "compare sm_value + ΔN_eff instead of the "

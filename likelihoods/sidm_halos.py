@@ -15,6 +15,8 @@ from lmt_scan.errors import ConfigError, PointRejected
 from lmt_scan.options import Option
 from lmt_scan.plugins import Likelihood
 
+from . import sidm_after_kty16 as recent
+
 DATA_FILE = "sidm_kty16.csv"
 CLASSES = ("dwarf", "LSB", "cluster")
 
@@ -41,6 +43,11 @@ class SidmHalos(Likelihood):
         "velocity_errors": Option(bool, False,
                                   "add the ⟨v⟩ errors in quadrature through the local slope "
                                   "d log⟨σv⟩/d log⟨v⟩ of the prediction"),
+        "datasets": Option(list, ["kty16"], "halo data: kty16 and/or andrade2022, "
+                           "sagunski2021 (σ/m at ⟨v⟩; likelihoods/data/sidm_after_kty16.yaml)"),
+        **{name: Option(float, v, "⟨v⟩ [km/s] of this Sagunski 2021 point (NOT verified)",
+                        minimum=0.0, exclusive_minimum=True)
+           for name, v in recent.DEFAULT_VELOCITIES_KMS.items()},
     }
     requires = ("alpha_X",)
 
@@ -50,7 +57,10 @@ class SidmHalos(Likelihood):
             raise ConfigError(f"classes must be a non-empty subset of {', '.join(CLASSES)}",
                               field="classes")
         kind, columns = load_halos(self.data_path(DATA_FILE))
-        keep = np.isin(kind, self.opts["classes"])
+        keep = np.isin(kind, self.opts["classes"]) & ("kty16" in self.opts["datasets"])
+        self.recent = recent.load_constraints(self.data_path(recent.DATA_FILE),
+                                              [d for d in self.opts["datasets"] if d != "kty16"],
+                                              self.opts, "kty16" in self.opts["datasets"])
         self.v_mean_kms = 10.0 ** columns["log10_v_mean_kms"][keep]
         self.log_v_err = columns["log10_v_err"][keep]
         self.observed = columns["log10_sigmav_over_m"][keep]
@@ -70,4 +80,7 @@ class SidmHalos(Likelihood):
             shifted = np.log10(sigmav_over_M(point, self.v_mean_kms * 10.0 ** step))
             slope = (shifted - predicted) / step
             variance = variance + (slope * self.log_v_err) ** 2
-        return float(-0.5 * np.sum((predicted - self.observed) ** 2 / variance))
+        v, value, err_plus, err_minus = self.recent   # σ/m = ⟨σv⟩/m ÷ ⟨v⟩, same prediction
+        extra = recent.split_gaussian_loglike(sigmav_over_M(point, v) / v, value, err_plus,
+                                              err_minus) if v.size else 0.0
+        return float(-0.5 * np.sum((predicted - self.observed) ** 2 / variance)) + extra

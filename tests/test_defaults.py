@@ -50,7 +50,9 @@ LIKELIHOOD_OPTIONS = {
     "phi_bbn": {"criterion": "mass",              # paper Fig. 2 gray region: m_ϕ < m_Z′ excluded
                 "max_lifetime_s": 1.0},           # paper App. C: τ_ϕ ≲ 1 s before BBN
     "sidm_halos": {"classes": ["dwarf", "LSB", "cluster"],   # KTY16, PRL 116, 041302: all 18
-                   "velocity_errors": False},
+                   "velocity_errors": False, "datasets": ["kty16"],
+                   "sagunski_groups_v_kms": 1100.0,     # ours: mid-points of the ranges in
+                   "sagunski_clusters_v_kms": 1750.0},  # likelihoods/data/sidm_after_kty16.yaml
     "sidm_targets": {                             # paper Sec. III B and Fig. 2 (cm²/g):
         "dwarf_min": 1.0, "dwarf_max": 10.0,      # dwarfs 1–10 at v = 30 km/s
         "milky_way_min": 0.1, "milky_way_max": 1.0,   # Milky Way 0.1–1 at 200 km/s
@@ -62,6 +64,8 @@ LIKELIHOOD_OPTIONS = {
 NEFF_DATA = {                    # likelihoods/data/neff.yaml: (mean, σ, upper limit or None)
     "planck2015_paper": (3.04, 0.168, 3.5),   # paper Sec. II B: N_eff < 3.5 [38]; 0.33/1.96
     "planck2018": (2.99, 0.17, None),         # Planck 2018 VI, arXiv:1807.06209, Eq. (95 %)/2
+    "act_dr6_bbn": (2.89, 0.11, None),        # ACT DR6 + BBN, arXiv:2503.14454 abstract
+    "goldstein_hill2026": (2.990, 0.070, None),   # Goldstein & Hill, arXiv:2603.13226 (preprint)
     "act_dr6_desi": (2.86, 0.13, None),       # ACT DR6, arXiv:2503.14454 (P-ACT-LB)
 }
 TRIDENT_DATA = {"ccfr": (0.82, 0.28),         # CCFR, PRL 66 (1991) 3117 (paper Ref. [40])
