@@ -1,5 +1,7 @@
 """Run one scan: posterior → sampler → derived columns → chain files → summary and plot."""
+import pickle
 import platform
+import shutil
 import sys
 import time
 from importlib import metadata
@@ -7,7 +9,7 @@ from importlib import metadata
 import numpy as np
 
 from . import analysis, output, rundir
-from .errors import ConfigError, RunFailed
+from .errors import ConfigError, RunFailed, short_repr
 from .point import PARAMETERS, PARAMETER_LABELS
 from .progress import Throttle
 from .parallel import pool_for
@@ -85,8 +87,14 @@ def rejection_warnings(reasons, ncall):
 
 def _run_master(config, adapter, posterior, pool, resume, quiet):
     with rundir.run_lock(config.output_dir):
+        fresh = not resume and not config.output_dir.exists()
         work = rundir.stage(config.output_dir, config.raw, config.overwrite, resume)
-        _sample_and_write(config, adapter, posterior, pool, resume, quiet, work)
+        try:
+            _sample_and_write(config, adapter, posterior, pool, resume, quiet, work)
+        except (ConfigError, RunFailed):   # nothing worth resuming: leave no half run
+            if not resume and (fresh or work != config.output_dir):
+                shutil.rmtree(work, ignore_errors=True)
+            raise
         out_dir = rundir.commit(work, config.output_dir)
     log(f"wrote {out_dir}/{output.CHAIN}, {output.SUMMARY}, corner.png", quiet)
     return out_dir
@@ -98,8 +106,20 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
         f"{', '.join(posterior.free)}, likelihoods {', '.join(config.likelihoods)} → {out_dir}",
         quiet)
     t0 = time.perf_counter()
-    result, posterior = adapter.run(posterior, out_dir / output.CHECKPOINT_DIR, config.seed,
-                                    resume=resume, progress=not quiet, pool=pool)
+    checkpoint = out_dir / output.CHECKPOINT_DIR
+    try:
+        result, posterior = adapter.run(posterior, checkpoint, config.seed,
+                                        resume=resume, progress=not quiet, pool=pool)
+    except (EOFError, pickle.UnpicklingError, ValueError) as exc:
+        if not resume:
+            raise
+        raise ConfigError(f"checkpoint unreadable (truncated?): {type(exc).__name__}: "
+                          f"{short_repr(str(exc), 80)}; start again without --resume",
+                          where=str(checkpoint), field="resume") from None
+    except RuntimeError as exc:   # e.g. emcee finds no valid starting point in the prior box
+        raise ConfigError(f"{config.sampler_name} cannot run: {short_repr(str(exc), 200)}",
+                          where=str(checkpoint) if resume else config.path,
+                          field="resume" if resume else "sampler") from None
     wall = time.perf_counter() - t0
     if pool is not None:
         pool.collect_counts()
@@ -111,7 +131,7 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
     if not np.any(np.asarray(result.loglike, float) > LOG_ZERO):
         raise RunFailed("every point was rejected, no posterior: rejections by reason "
                         + (", ".join(f"{k}: {v}" for k, v in counts.items()) or "none counted")
-                        + f" (the run's files are in {out_dir})")
+                        + "; nothing written")
     for line in rejection_warnings(posterior.reasons, result.ncall):
         log(line)
 
