@@ -16,6 +16,7 @@ import math
 import sys
 
 from .errors import ConfigError, RunFailed
+from .parallel import WorkerLost
 
 EXIT_BAD_INPUT = 2
 EXIT_RUN_FAILED = 1
@@ -66,6 +67,12 @@ def cmd_run(args):
         raise ConfigError(f"must be >= 1, got {args.jobs}", where="--jobs")
     if args.seed is not None and args.seed < 0:
         raise ConfigError(f"must be a non-negative integer, got {args.seed}", where="--seed")
+    from .parallel import launcher_rank, mpi4py_installed, mpi_launched
+    if mpi_launched() and not mpi4py_installed():   # else every rank runs its own scan
+        if launcher_rank() == 0:
+            print("lmt-scan: error: started by mpiexec but mpi4py is not installed: "
+                  "pip install \"lmt-scan[mpi]\" (or run without mpiexec)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     install_stop_handlers()     # SIGTERM (batch schedulers) stops like Ctrl-C
     from .runner import run_scan
     config = load_run_card(args.card, output_override=args.output,
@@ -310,6 +317,10 @@ def main(argv=None):
         name = exc.filename or "output"
         print(f"lmt-scan: error: {name}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except WorkerLost as err:       # a pool worker died: the checkpoint is the last good state
+        print(f"lmt-scan: error: {err}; the checkpoint is kept — continue with: "
+              f"{resume_command(args)}", file=sys.stderr)
+        return EXIT_RUN_FAILED
     except KeyboardInterrupt:
         import signal
         from .progress import received

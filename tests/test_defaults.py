@@ -47,6 +47,9 @@ LIKELIHOOD_OPTIONS = {
                     "mass_unit": "GeV", "cl": None,     # cl/power None: the curve's own
                     "shape": "smooth", "power": None,   # (likelihoods/data/limits_2025/curves.yaml)
                     "citation": ""},
+    "phi_cmb": {"shape": "hard",                 # paper Sec. II B: "the COBE constraint [50]"
+                "mu_limit": 9e-5, "y_limit": 1.5e-5,   # FIRAS 95 %, Fixsen et al. ApJ 473 (1996)
+                "limit_sigma": 1.96},
     "phi_bbn": {"criterion": "mass",              # paper Fig. 2 gray region: m_ϕ < m_Z′ excluded
                 "max_lifetime_s": 1.0},           # paper App. C: τ_ϕ ≲ 1 s before BBN
     "sidm_halos": {"classes": ["dwarf", "LSB", "cluster"],   # KTY16, PRL 116, 041302: all 18
