@@ -6,6 +6,7 @@
     lmt-scan plugins
     lmt-scan analyze RUN_DIR [--truth m_Zp=10,g_p=5e-4] [--paper-benchmarks]
     lmt-scan compare RUN_DIR RUN_DIR … [--out DIR] [--label NAME …]
+    lmt-scan report RUN_DIR [RUN_DIR …] [--out FILE.html]
     lmt-scan figure NAME [--out DIR]
 
 Bad input prints one line ``lmt-scan: error: <file or option>: <field>: <message>`` and
@@ -191,9 +192,20 @@ def cmd_analyze(args):
     from .analysis import analyze_run
     _check_run_dirs([args.run_dir])
     summary = analyze_run(args.run_dir, truths=_parse_truths(args), full=True)
-    print(f"wrote {args.run_dir}/summary.json, getdist/lmt.*, corner, marginals, profile and "
-          f"predictive plots (PNG, PDF) ({summary['n_samples']} samples, "
-          f"ESS {summary['effective_sample_size']:.0f})")
+    from .analysis import format_summary
+    print(format_summary(summary))
+    print(f"wrote {args.run_dir}/summary.json, getdist/lmt.*, {', '.join(summary['plots'])} "
+          "plots (PNG, PDF)")
+    return 0
+
+
+def cmd_report(args):
+    from .analysis import format_summary, write_report
+    _check_run_dirs(args.run_dirs)
+    path, summaries = write_report(args.run_dirs, args.out)
+    for summary in summaries:
+        print(format_summary(summary))
+    print(f"wrote {path}")
     return 0
 
 
@@ -287,11 +299,17 @@ def build_parser():
     p.add_argument("--label", action="append", help="legend label per run, in order")
     _add_truth_options(p)
     p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("report", help="one self-contained HTML page of one or several runs")
+    p.add_argument("run_dirs", nargs="+", metavar="RUN_DIR")
+    p.add_argument("--out", help="HTML file (default: report.html in the first RUN_DIR)")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("figure", help="draw one of the paper's figures from the project's "
                        "physics (fig1-left, fig1-right, fig2, fig3)")
     p.add_argument("name")
     p.add_argument("--out", default="figures", help="output directory (default: figures)")
     p.set_defaults(func=cmd_figure)
+    from .multinest_build import add_parser as add_build_multinest
+    add_build_multinest(sub)
     return parser
 
 
@@ -324,6 +342,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         import signal
         from .progress import received
+        for sig in (signal.SIGINT, signal.SIGTERM):   # checkpoint kept: ignore later ones
+            signal.signal(sig, signal.SIG_IGN)        # (also during interpreter shutdown)
         signum = received[0] if received else signal.SIGINT
         what = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
         if getattr(args, "func", None) is cmd_run:

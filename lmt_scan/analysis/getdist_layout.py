@@ -40,7 +40,8 @@ def left_out_columns(chains, keep=None):
 
 def write_getdist(chains, out_dir):
     """Write the getdist copy: ``lmt.txt`` (weight, −ln L, columns), ``lmt.paramnames``
-    (derived marked ``*``), ``lmt.ranges`` (prior ranges). Points with zero weight or −∞
+    (derived marked ``*``), ``lmt.ranges`` (prior ranges), ``lmt.properties.ini`` (no burn-in
+    to remove). Points with zero weight or −∞
     ln L are left out, and so are the derived columns of ``left_out_columns``.
     Returns (root path, {left-out column: reason})."""
     gd = Path(out_dir) / GETDIST_DIR
@@ -62,4 +63,8 @@ def write_getdist(chains, out_dir):
         if isinstance(spec, dict) and "min" in spec and "max" in spec:
             ranges.append(f"{p} {spec['min']} {spec['max']}\n")
     output.atomic_write(gd / f"{GETDIST_ROOT}.ranges", "".join(ranges))
+    # burn-in is already removed (emcee) or absent (nested samplers): getdist must keep every row
+    nested = chains["run_info"].get("logz") is not None
+    output.atomic_write(gd / f"{GETDIST_ROOT}.properties.ini",
+                        f"burn_removed = T\nsampler = {'nested' if nested else 'mcmc'}\n")
     return gd / GETDIST_ROOT, dropped

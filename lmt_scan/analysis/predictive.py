@@ -101,9 +101,10 @@ def _draw_reference(ax, ref, colour):
 
 def _short_ticks(ax, log):
     """Few, short x tick labels (long numbers of neighbouring ticks ran into each other)."""
-    from matplotlib.ticker import LogLocator, MaxNLocator
-    if log:
+    from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+    if log:   # minor ticks labelled by default on short log ranges: they overlapped
         ax.xaxis.set_major_locator(LogLocator(numticks=5))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     else:
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)

@@ -90,8 +90,9 @@ def profile_plot(chains, out_dir, truths=None, nbins=30):
                mpatches.Patch(color="#f4a6a6", label=r"profile $\Delta\chi^2 < 6.18$"),
                mlines.Line2D([], [], color="k", lw=0.8, label="marginal posterior 68/95 %"),
                mlines.Line2D([], [], color="C3", marker=".", label=r"1-D profile $\Delta\chi^2$")]
-    fig.legend(handles=handles + point_handles(truths), loc="upper right", fontsize=7,
-               bbox_to_anchor=(0.99, 0.99))
     fig.suptitle("profile likelihood and marginal posterior (blank: no samples)", fontsize=9)
     fig.tight_layout()
+    # in the empty upper-right triangle, below the title
+    fig.legend(handles=handles + point_handles(truths), loc="upper right", fontsize=7,
+               bbox_to_anchor=(0.99, 0.94))
     return save(fig, out_dir, "profile")

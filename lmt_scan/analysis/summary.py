@@ -10,7 +10,7 @@ from .columns import PARAMETER_UNITS, free_parameters, weighted_quantiles
 # reasons raised by the model itself (not by a likelihood's hard cut): a large share means the
 # prior box is mostly outside the model's domain at the run's settings
 MODEL_CONDITIONS = {
-    "pseudo_dirac_violated": "pseudo-Dirac condition ΔM < M1 of the relic-density solution",
+    "pseudo_dirac_violated": "pseudo-Dirac condition: y·v_Φ/m_D above the card's model.pseudo_dirac_max",
     "no_relic_solution": "no Yukawa y gives the observed relic density",
     "sidm_outside_table": "point outside the σ_T table's domain",
 }

@@ -1,0 +1,137 @@
+"""getdist on the run directories of every sampler and card kind that is cheap to run:
+the statistics a user calls (getMargeStats, getTable, getLikeStats, 1-D densities) compute on
+``RUN/getdist/lmt`` and agree with lmt-scan's own summary; the MultiNest-layout root loads too."""
+import logging
+
+import numpy as np
+import pytest
+import yaml
+
+from lmt_scan import analysis, output
+from lmt_scan.analysis import getdist_layout
+
+from conftest import run_cli, small_card
+
+getdist = pytest.importorskip("getdist")      # in the cobaya extra that CI installs
+from getdist import loadMCSamples  # noqa: E402
+from getdist.mcsamples import MCSamplesError  # noqa: E402
+
+logging.getLogger().setLevel(logging.ERROR)     # getdist's bandwidth chatter
+
+FOUR_D = {"m_Zp": {"prior": "log_uniform", "min": 5, "max": 300},
+          "g_p": {"prior": "log_uniform", "min": 1e-4, "max": 3e-3},
+          "m_phi": {"prior": "log_uniform", "min": 1, "max": 100},
+          "M1": {"prior": "log_uniform", "min": 1, "max": 100}}
+CARDS = {   # name → overrides of the small card (each runs in a few seconds)
+    "dynesty_2d": {},
+    "emcee_2d": {"sampler": {"name": "emcee", "nwalkers": 16, "nsteps": 200}},
+    "dynesty_4d_sidm": {"parameters": FOUR_D,
+                        "likelihoods": {"muon_g2": {"dataset": "paper2018_a"}, "white_dwarf": {},
+                                        "sidm_targets": {}, "neff": {}},
+                        "sampler": {"name": "dynesty", "nlive": 60, "dlogz": 2.0}},
+    "dynesty_trident_hard": {"likelihoods": {"muon_g2": {"dataset": "exp2025_wp2025"},
+                                             "ccfr_trident": {}, "white_dwarf": {"shape": "hard"}}},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CARDS))
+def run_dir(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(request.param)
+    card = small_card(tmp, name=request.param, **CARDS[request.param])
+    result = run_cli("run", card, "--quiet")
+    assert result.returncode == 0, result.stderr
+    return tmp / f"out_{request.param}"
+
+
+def _all_statistics(samples):
+    stats = samples.getMargeStats()
+    tex = samples.getTable().tableTex()
+    samples.getLikeStats()
+    for name in samples.getParamNames().list():
+        samples.get1DDensity(name)
+        samples.getInlineLatex(name, limit=2)
+    return stats, tex
+
+
+def test_getdist_statistics_compute_and_match_the_summary(run_dir):
+    summary = output.read_json(run_dir / output.SUMMARY)             # written by the run
+    samples = loadMCSamples(str(run_dir / "getdist" / "lmt"))        # no settings: as a user would
+    stats, tex = _all_statistics(samples)
+    chains = output.read_chains(run_dir)
+    keep = (chains["weights"] > 0) & np.isfinite(chains["loglike"])
+    assert samples.norm == pytest.approx(chains["weights"][keep].sum(), rel=1e-9)  # no burn-in cut
+    for p in summary["free_parameters"]:
+        assert samples.paramNames.parWithName(p).label in tex
+        mean = summary["parameters"][p]["mean"]
+        assert samples.mean(p) == pytest.approx(mean, rel=1e-9)
+        # getdist's 68 % two-tail limits (KDE) bracket lmt-scan's median
+        lim = stats.parWithName(p).limits[0]
+        assert lim.lower < summary["parameters"][p]["median"] < lim.upper
+    for name in summary["getdist_left_out"]:
+        assert samples.paramNames.parWithName(name) is None
+
+
+def test_multinest_layout_root_loads_in_getdist(run_dir):
+    samples = loadMCSamples(str(run_dir / output.ROOT), settings={"ignore_rows": 0})
+    chains = output.read_chains(run_dir)
+    w = chains["weights"] / chains["weights"].sum()
+    for p in ("m_Zp", "g_p"):
+        assert samples.mean(p) == pytest.approx(np.dot(w, analysis.column(chains, p)), rel=1e-9)
+    # full statistics there need getdist's range_confidence = 0 when a derived column is zero
+    # over nearly all the posterior (documented in the README): then they compute too
+    samples = loadMCSamples(str(run_dir / output.ROOT),
+                            settings={"ignore_rows": 0, "range_confidence": 0.0})
+    samples.getMargeStats()
+
+
+def _spike_run(path, n=3000, seed=5):
+    """A run whose derived column ``widths_Zp_GeV.mumu`` is 0 except at one low-weight point
+    (the quickstart's case: Z′ → μμ is closed below 2 m_μ) and is otherwise well behaved."""
+    rng = np.random.default_rng(seed)
+    lm = rng.normal(1.3, 0.1, n)
+    lg = rng.normal(-3.3, 0.05, n)
+    width = np.zeros(n)
+    width[0] = 1e-6
+    weights = np.full(n, 1.0)
+    weights[0] = 1e-4
+    loglike = -0.5 * (((lm - 1.3) / 0.1) ** 2 + ((lg + 3.3) / 0.05) ** 2)
+    table = np.column_stack([10 ** lm, 10 ** lg, np.full(n, 20.0), np.full(n, 20.0),
+                             (10 ** lg) ** 2, width])
+    columns = ["m_Zp", "g_p", "m_phi", "M1", "delta_a_mu", "widths_Zp_GeV.mumu"]
+    path.mkdir()
+    (path / output.RUN_CARD).write_text(yaml.safe_dump({"name": "spike", "parameters": {
+        "m_Zp": {"prior": "log_uniform", "min": 5, "max": 300},
+        "g_p": {"prior": "log_uniform", "min": 1e-4, "max": 3e-3}, "m_phi": 20, "M1": 20}}))
+    output.write_chains(path, columns, columns, 4, weights / weights.sum(), loglike, table, seed)
+    output.write_json(path / output.RUN_INFO, {"name": "spike", "sampler": "synthetic",
+                                               "free_parameters": ["m_Zp", "g_p"],
+                                               "log_axis": {"m_Zp": True, "g_p": True},
+                                               "logz": -3.0, "logz_err": 0.1})
+    return path
+
+
+def test_nearly_constant_column_is_left_out_of_the_getdist_copy(tmp_path):
+    run = _spike_run(tmp_path / "spike")
+    # control: getdist itself refuses such a column (the crash of the issue) …
+    raw = loadMCSamples(str(run / output.ROOT), settings={"ignore_rows": 0})
+    with pytest.raises(MCSamplesError, match="range is <= 0: widths_Zp_GeV.mumu"):
+        raw.getMargeStats()
+    # … so the getdist copy leaves it out, says why, and every statistic computes
+    summary = analysis.analyze_run(run)
+    assert list(summary["getdist_left_out"]) == ["widths_Zp_GeV.mumu"]
+    assert "constant (0)" in summary["getdist_left_out"]["widths_Zp_GeV.mumu"]
+    samples = loadMCSamples(str(run / "getdist" / "lmt"))
+    _all_statistics(samples)
+    assert samples.paramNames.parWithName("delta_a_mu") is not None
+
+
+def test_left_out_rule_keeps_columns_with_a_real_spread():
+    rng = np.random.default_rng(1)
+    n = 2000
+    chains = {"n_params": 1, "columns": ["m_Zp", "a", "b", "c"], "weights": np.full(n, 1.0 / n),
+              "loglike": np.zeros(n),
+              "table": np.column_stack([rng.uniform(size=n), rng.normal(size=n),
+                                        np.where(rng.uniform(size=n) < 0.01, 1.0, 0.0),
+                                        np.r_[np.inf, np.zeros(n - 1)]])}
+    # b: 1 % of the posterior at 1 → its 0.1–99.9 % range is [0, 1]: kept; c: not finite
+    assert getdist_layout.left_out_columns(chains) == {"c": "not finite at every posterior point"}
