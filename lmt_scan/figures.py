@@ -421,7 +421,13 @@ def fig3(out_dir):
     return {"files": files + [path], "data": data, "missing": []}
 
 
-FIGURES = {"fig1-left": fig1_left, "fig1-right": fig1_right, "fig2": fig2, "fig3": fig3}
+def _fig1_today(out_dir):
+    from .figures_today import fig1_today   # late: figures_today imports this module
+    return fig1_today(out_dir)
+
+
+FIGURES = {"fig1-left": fig1_left, "fig1-right": fig1_right, "fig2": fig2, "fig3": fig3,
+           "fig1-today": _fig1_today}
 
 
 def make_figure(name, out_dir):
