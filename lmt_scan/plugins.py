@@ -49,6 +49,21 @@ class Likelihood:
         """Return log L (natural log) at ``point``; raise PointRejected for −∞ with a reason."""
         raise NotImplementedError
 
+    def loglike_batch(self, batch, rows):
+        """log L on ``rows`` of a :class:`~lmt_scan.point.ModelBatch`: a list with, per row,
+        a float, a PointRejected reason (str) or the Exception raised.  This default loops
+        over :meth:`loglike` (so a plugin without a batched method works unchanged); a
+        plugin may override it with an array formula giving the same numbers."""
+        out = []
+        for i in rows:
+            try:
+                out.append(float(self.loglike(batch.point(i))))
+            except PointRejected as rejected:
+                out.append(rejected.reason)
+            except Exception as exc:   # counted by the posterior, never a crash mid-run
+                out.append(exc)
+        return out
+
     def data_path(self, filename):
         """Path of a data file shipped beside this plugin's module (ConfigError if missing)."""
         module = inspect.getmodule(type(self))

@@ -91,3 +91,53 @@ class ModelPoint:
                 values[name] = None
                 reasons[name] = f"error: {type(exc).__name__}: {exc}"
         return values, reasons
+
+
+class ModelBatch:
+    """N points of parameter space evaluated together (arrays in the units of ModelPoint).
+
+    Row ``i`` is the :class:`ModelPoint` ``batch.point(i)`` (None where the parameters
+    themselves are rejected, reason in ``batch.rejected[i]``): derived quantities come from
+    the same registry of providers, so a batch never holds a second copy of the physics and
+    a value in row ``i`` is bit-identical to the one of the lone point.
+    """
+
+    __slots__ = ("params", "settings", "n", "rejected", "_points")
+
+    def __init__(self, rows, settings=None):
+        """``rows``: sequence of dicts with the four parameters."""
+        self.settings = settings if settings is not None else model_settings()
+        self.n = len(rows)
+        self.params = {name: [float(row[name]) for row in rows] for name in PARAMETERS}
+        self.rejected = [None] * self.n
+        self._points = [None] * self.n
+        for i, row in enumerate(rows):
+            try:
+                self._points[i] = ModelPoint.from_dict(row, self.settings)
+            except PointRejected as rejected:
+                self.rejected[i] = rejected.reason
+
+    def __len__(self):
+        return self.n
+
+    def point(self, i):
+        """The ModelPoint of row ``i`` (its derived quantities cached with the batch)."""
+        return self._points[i]
+
+    def values(self, name, rows=None):
+        """(values, reasons) of derived quantity ``name`` on ``rows`` (default all):
+        lists with None as value and the reason string where the physics rejects a row."""
+        values, reasons = [], []
+        for i in range(self.n) if rows is None else rows:
+            point = self._points[i]
+            if point is None:
+                values.append(None)
+                reasons.append(self.rejected[i])
+                continue
+            try:
+                values.append(point[name])
+                reasons.append(None)
+            except PointRejected as rejected:
+                values.append(None)
+                reasons.append(rejected.reason)
+        return values, reasons

@@ -9,7 +9,7 @@ from collections import Counter
 import numpy as np
 
 from .errors import PointRejected
-from .point import PARAMETERS, ModelPoint
+from .point import PARAMETERS, ModelBatch, ModelPoint
 
 # nested samplers that need a finite number for "impossible" points get this
 LOG_ZERO = -1.0e100
@@ -38,20 +38,56 @@ def evaluate_point(params, likelihoods, settings, stop_at_first_rejection=True):
         if reason and stop_at_first_rejection:
             break
         try:
-            value = float(likelihood.loglike(point))
-            if math.isnan(value):
-                raise PointRejected(f"{label}:nan")
-            if value == -math.inf:
-                raise PointRejected(f"{label}:-inf")
-            if value == math.inf:
-                raise PointRejected(f"{label}:+inf")
+            raw = float(likelihood.loglike(point))
         except PointRejected as rejected:
-            value, reason = -math.inf, reason or rejected.reason
+            raw = rejected.reason
         except Exception as exc:   # failing physics must never crash a run: count it
-            value, reason = -math.inf, reason or f"{label}:{type(exc).__name__}"
+            raw = exc
+        value, why = plugin_value(label, raw)
+        reason = reason or why
         per_plugin[label] = value
     total = sum(per_plugin.values()) if reason is None else -math.inf
     return point, total, per_plugin, reason
+
+
+def plugin_value(label, raw):
+    """(log L, reason or None) from a plugin's raw answer: a float, a PointRejected reason
+    (str) or an Exception.  NaN and ±∞ become counted reasons.  Scalar and batched paths
+    both go through here, so they count the same reasons."""
+    if isinstance(raw, str):
+        return -math.inf, raw
+    if isinstance(raw, Exception):
+        return -math.inf, f"{label}:{type(raw).__name__}"
+    if math.isnan(raw):
+        return -math.inf, f"{label}:nan"
+    if raw == -math.inf:
+        return -math.inf, f"{label}:-inf"
+    if raw == math.inf:
+        return -math.inf, f"{label}:+inf"
+    return raw, None
+
+
+def evaluate_batch(rows, likelihoods, settings):
+    """Batched :func:`evaluate_point` (stopping at the first rejection) on ``rows`` (dicts of
+    the four parameters): ``(totals, reasons)`` lists, row by row identical to the scalar
+    path — each plugin's ``loglike_batch`` sees only the rows still alive, in plugin order."""
+    batch = ModelBatch(rows, settings)
+    reasons = list(batch.rejected)
+    if settings["require_relic"]:
+        alive = [i for i in range(batch.n) if reasons[i] is None]
+        for i, why in zip(alive, batch.values("y", alive)[1]):
+            reasons[i] = why
+    totals = [0.0] * batch.n
+    for label, likelihood in likelihoods.items():
+        alive = [i for i in range(batch.n) if reasons[i] is None]
+        if not alive:
+            break
+        for i, raw in zip(alive, likelihood.loglike_batch(batch, alive)):
+            value, why = plugin_value(label, float(raw) if not isinstance(raw, (str, Exception))
+                                      else raw)
+            totals[i] += value
+            reasons[i] = why
+    return [t if r is None else -math.inf for t, r in zip(totals, reasons)], reasons
 
 
 class Posterior:
@@ -109,6 +145,29 @@ class Posterior:
             return -math.inf, -math.inf
         ll = self.loglike(theta)
         return lp + ll, ll
+
+    def loglike_batch(self, thetas):
+        """Total log L at each row of ``thetas`` (N × ndim), −∞ with the reasons counted;
+        row by row equal to :meth:`loglike`."""
+        totals, reasons = evaluate_batch([self.params(t) for t in thetas], self.likelihoods,
+                                         self.settings)
+        self.ncall += len(totals)
+        self.reasons.update(r for r in reasons if r is not None)
+        return totals
+
+    def finite_loglike_batch(self, thetas):
+        """:meth:`finite_loglike` on each row of ``thetas``."""
+        return [v if v > LOG_ZERO else LOG_ZERO for v in self.loglike_batch(thetas)]
+
+    def log_posterior_batch(self, thetas):
+        """:meth:`log_posterior` on each row: a list of (log prior + log L, log L); rows
+        outside the prior are not evaluated (as in the scalar path)."""
+        lps = [self.log_prior(t) for t in thetas]
+        inside = [i for i, lp in enumerate(lps) if math.isfinite(lp)]
+        out = [(-math.inf, -math.inf)] * len(lps)
+        for i, ll in zip(inside, self.loglike_batch([thetas[i] for i in inside])):
+            out[i] = (lps[i] + ll, ll)
+        return out
 
     __call__ = loglike
 

@@ -24,8 +24,11 @@ class DynestyAdapter(SamplerAdapter):
                          choices=("auto", "unif", "rwalk", "slice", "rslice")),
         "maxcall": Option(int, 2_000_000, "hard cap on likelihood calls", minimum=1),
         "checkpoint_every": Option(float, 30.0, "seconds between checkpoints", minimum=1.0),
-        "queue_per_worker": Option(int, 4, "proposals per parallel worker in one batch: more "
-                                   "amortises the round trip of a cheap likelihood", minimum=1),
+        "queue_size": Option(int, 8, "proposals evolved in one batch, whatever the number of "
+                             "workers (so a seed gives the same chain on any worker count); "
+                             "use ≥ the number of workers", minimum=1),
+        "queue_per_worker": Option(int, 4, "no effect (replaced by queue_size; accepted so "
+                                   "older run cards still load)", minimum=1),
     }
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
@@ -33,19 +36,21 @@ class DynestyAdapter(SamplerAdapter):
 
         checkpoint = workdir / "dynesty.save"
         s = self.settings
+        # always a pool (in-process when serial) and module-level functions: the fixed
+        # queue and the checkpoint are then the same for every worker count
+        pool = pool or parallel.CountingPool(None, posterior, 1)
         if resume and checkpoint.exists():
             sampler = dynesty.NestedSampler.restore(str(checkpoint), pool=pool)
-            if pool is None:
-                posterior = _restored_posterior(sampler, type(posterior))   # keeps its counters
+            try:    # a checkpoint of an older serial run holds its own Posterior
+                posterior = _restored_posterior(sampler, type(posterior))
+            except RuntimeError:
+                pass
             resume_run = True
         else:
             rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
-            if pool is None:
-                functions, parallel_args = (posterior.finite_loglike, posterior.prior_transform), {}
-            else:   # module-level functions: only parameter vectors travel to the workers
-                functions = (parallel.finite_loglike, parallel.prior_transform)
-                parallel_args = {"pool": pool,
-                                 "queue_size": s["queue_per_worker"] * pool.size}
+            # module-level functions: only parameter vectors travel to the workers
+            functions = (parallel.finite_loglike, parallel.prior_transform)
+            parallel_args = {"pool": pool, "queue_size": s["queue_size"]}
             sampler = dynesty.NestedSampler(*functions, posterior.ndim, nlive=s["nlive"],
                                             bound=s["bound"], sample=s["sample"], rstate=rng,
                                             **parallel_args)
@@ -56,8 +61,8 @@ class DynestyAdapter(SamplerAdapter):
                                    print_func=dynesty_printer(interrupt, quiet=not progress),
                                    checkpoint_file=str(checkpoint),
                                    checkpoint_every=s["checkpoint_every"], resume=resume_run)
-        except KeyboardInterrupt:
-            sampler.save(str(checkpoint))    # Ctrl-C: keep everything done so far
+        except (KeyboardInterrupt, parallel.WorkerLost):
+            sampler.save(str(checkpoint))    # Ctrl-C, lost worker: keep everything done so far
             raise
         res = sampler.results
         weights = np.exp(res["logwt"] - res["logz"][-1])

@@ -51,9 +51,12 @@ class EmceeAdapter(SamplerAdapter):
             start = initial_walkers(posterior, nwalkers, rng_start)
         else:
             start = backend.get_last_sample()   # continue from the last stored step
-        log_prob = posterior.log_posterior if pool is None else parallel.log_posterior
+        # vectorised: each half-ensemble is one block, cut into one chunk per worker
+        def log_prob(thetas):
+            return (posterior.log_posterior_batch(list(thetas)) if pool is None
+                    else parallel.log_posterior_batch(thetas, pool))
         sampler = emcee.EnsembleSampler(nwalkers, posterior.ndim, log_prob, backend=backend,
-                                        pool=pool)
+                                        vectorize=True)
         # emcee draws from numpy's global RandomState: seed it from our SeedSequence
         sampler.random_state = np.random.RandomState(rng_moves.integers(2**32 - 1)).get_state()
         remaining = s["nsteps"] - done
