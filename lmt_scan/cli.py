@@ -80,7 +80,13 @@ def cmd_run(args):
                            sampler_override=args.sampler, overwrite=args.overwrite,
                            seed_override=args.seed, overrides=args.set)
     from .parallel import mpi_rank
-    run_scan(config, resume=args.resume, quiet=args.quiet or mpi_rank() > 0, jobs=args.jobs)
+    try:
+        run_scan(config, resume=args.resume, quiet=args.quiet or mpi_rank() > 0, jobs=args.jobs)
+    except OSError as exc:      # a library's write failed without naming its file
+        if exc.filename is None and not isinstance(exc, BrokenPipeError):
+            raise OSError(exc.errno, exc.strerror or str(exc),
+                          f"{config.output_dir} (while writing the run)") from None
+        raise
     return 0
 
 
@@ -154,7 +160,11 @@ def cmd_plugins(args):
                 print(f"      {opt}: {option.describe()}")
     print("samplers:")
     for name in SAMPLERS:
-        cls = sampler_class(name)
+        try:
+            cls = sampler_class(name)
+        except ConfigError as err:     # one broken plugin must not hide the others
+            print(f"  {name} — unavailable: {err.message}")
+            continue
         print(f"  {name} — {cls.description}")
         for opt, option in cls.options.items():
             print(f"      {opt}: {option.describe()}")

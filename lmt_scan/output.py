@@ -49,9 +49,11 @@ def atomic_write(path, data, mode="w"):
         with os.fdopen(fd, mode) as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:   # ENOSPC on write: name it
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 
@@ -139,6 +141,8 @@ def write_chains(out_dir, columns, labels, n_params, weights, loglike, table, se
     ``labels`` the LaTeX label per column; the first ``n_params`` columns are parameters.
     """
     out_dir = Path(out_dir)
+    from .exports import write_exports   # stats file + nested samples for other tools
+    write_exports(out_dir, columns, labels, n_params, weights, loglike, table, atomic_write)
     weights, loglike, table = finite_rows(weights, loglike, table)
     chain = np.column_stack([weights, -2.0 * loglike, table])
     atomic_write(out_dir / CHAIN, _format_rows(chain))

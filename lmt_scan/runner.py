@@ -132,8 +132,9 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
         raise RunFailed("every point was rejected, no posterior: rejections by reason "
                         + (", ".join(f"{k}: {v}" for k, v in counts.items()) or "none counted")
                         + "; nothing written")
-    for line in rejection_warnings(posterior.reasons, result.ncall):
-        log(line)
+    warnings = rejection_warnings(posterior.reasons, result.ncall)
+    for line in warnings:
+        log(line, quiet)
 
     table = derived_table(posterior, result.samples, result.loglike, quiet)
     columns = list(PARAMETERS) + derived_columns(list(config.likelihoods))
@@ -147,7 +148,7 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
                                                          for p in PARAMETERS},
         "logz": result.logz, "logz_err": result.logz_err, "ncall": result.ncall,
         "wall_time_s": wall, "calls_per_s": result.ncall / max(wall, 1e-9),
-        "rejections": dict(posterior.reasons.most_common()),
+        "rejections": dict(posterior.reasons.most_common()), "warnings": warnings,
         "sampler_info": result.info, "versions": package_versions(),
     }
     output.write_json(out_dir / output.RUN_INFO, run_info)
