@@ -48,3 +48,58 @@ class SamplerAdapter:
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         """Sample ``posterior``; ``pool`` (with ``map`` and ``size``) parallelises calls."""
         raise NotImplementedError
+
+
+NESTED_INFO = "nested.json"
+
+
+def write_nested_info(workdir, birth_index, logz, logz_err, nlive=None):
+    """Record, beside the sampler's checkpoint, what makes the result *nested* samples:
+    for every returned row (in order of death) the row whose ln L contour it was born in
+    (−1: drawn from the prior), and the sampler's ln Z ± error.  lmt_scan.exports turns it
+    into a stats file and a PolyChord dead-birth file."""
+    import json
+    import os
+    from pathlib import Path
+    path = Path(workdir) / NESTED_INFO
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"birth_index": [int(i) for i in birth_index], "logz": logz,
+                               "logz_err": logz_err, "nlive": nlive}))
+    os.replace(tmp, path)
+
+
+def constant_nlive_births(n_rows, nlive):
+    """Birth rows of a static nested sampler with ``nlive`` live points whose result holds
+    the dead points then the final live points, in order of ln L: row i was born in the
+    contour of row i − nlive."""
+    return np.arange(n_rows) - nlive if n_rows else np.zeros(0, int)
+
+
+def births_from_nlive(nlive_per_row):
+    """Birth rows from the number of live points when each row died (e.g. dynesty's
+    ``samples_n``, which drops at ln L plateaus): when row i dies and the count at the next
+    death does not drop, new points were born in row i's contour; they are given, in order,
+    to the rows after the first n_0 (−1: drawn from the prior)."""
+    n = np.asarray(nlive_per_row, int)
+    births = [-1] * int(n[0]) if len(n) else []
+    for i in range(len(n)):
+        after = n[i + 1] if i + 1 < len(n) else 0
+        births += [i] * max(int(after - n[i] + 1), 0)
+    births = np.array(births[:len(n)], int)
+    if len(births) != len(n) or np.any(births >= np.arange(len(n))):
+        raise ValueError("live-point counts inconsistent with one static run")
+    return births
+
+
+def nlive_from_logvol(logvol):
+    """Live points at each death from the ln X steps of a static run: dynesty steps
+    ln X by −1/n while sampling and by ln(n/(n+1)) for the final live points."""
+    steps = np.diff(np.concatenate([[0.0], np.asarray(logvol, float)]))
+    guess = -1.0 / np.minimum(steps, -1e-300)
+    out = []
+    for step, g in zip(steps, guess):
+        candidates = [max(int(np.floor(g)) + k, 1) for k in (-1, 0, 1, 2)]
+        out.append(min(candidates, key=lambda n: min(abs(step + 1.0 / n),
+                                                     abs(step - np.log(n / (n + 1.0))))))
+    return np.array(out, int)

@@ -8,7 +8,8 @@ import numpy as np
 from ..options import Option
 from .. import parallel
 from ..progress import DeferredInterrupt, dynesty_printer
-from .base import SamplerAdapter, SamplerResult
+from .base import (SamplerAdapter, SamplerResult, births_from_nlive,
+                   nlive_from_logvol, write_nested_info)
 
 
 class DynestyAdapter(SamplerAdapter):
@@ -65,6 +66,9 @@ class DynestyAdapter(SamplerAdapter):
             sampler.save(str(checkpoint))    # Ctrl-C, lost worker: keep everything done so far
             raise
         res = sampler.results
+        # dead points then the final live points; nlive drops at ln L plateaus
+        write_nested_info(workdir, births_from_nlive(nlive_from_logvol(res["logvol"])),
+                          float(res["logz"][-1]), float(res["logzerr"][-1]), s["nlive"])
         weights = np.exp(res["logwt"] - res["logz"][-1])
         return SamplerResult(
             samples=np.asarray(res["samples"]), weights=weights / weights.sum(),
