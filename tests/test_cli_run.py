@@ -85,8 +85,8 @@ def test_emcee_run_writes_everything(card_factory, tmp_path):
 
 
 def test_multinest_run_or_install_hint(card_factory, tmp_path):
-    # no registry ships libmultinest (it is built from source), so CI sees the second branch;
-    # either branch is a real check and nothing is skipped
+    # .ci/run builds libmultinest, so CI takes the first branch; a machine without it checks
+    # the install hint instead: either branch is a real check and nothing is skipped
     card = card_factory(sampler={"name": "multinest", "nlive": 60})
     result = run_cli("run", card)
     if multinest_available():
