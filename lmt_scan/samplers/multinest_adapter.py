@@ -29,6 +29,9 @@ from .base import (SamplerAdapter, SamplerResult, SamplerUnavailable, constant_n
 INSTALL_HINT = ("MultiNest's shared library (libmultinest) was not found: build it with "
                 "`lmt-scan build-multinest [CHECKOUT_OR_TARBALL]` (needs gfortran, cmake, "
                 "liblapack-dev), or use sampler 'dynesty' (the default).")
+# Fortran's stdout unbuffered (read when libgfortran loads): the child ends with os._exit,
+# which would drop a buffered error message
+os.environ.setdefault("GFORTRAN_UNBUFFERED_PRECONNECTED", "y")
 SEED_RANGE = 31328        # MultiNest's first random-number seed must be in 0 … 31328
 ROOT = "lmt-"
 
@@ -95,7 +98,7 @@ class MultiNestAdapter(SamplerAdapter):
         if child.exitcode != 0 or not (base / f"{ROOT}.txt").is_file() \
                 or not (base / f"{ROOT}stats.dat").is_file():
             raise RunFailed(f"MultiNest stopped (exit code {child.exitcode}) without chains: "
-                            f"{_last_message(log)} (log: {log})")
+                            f"{_last_message(log)}")
         counts = _read_counts(counts_file)
         posterior.ncall = counts["ncall"]
         posterior.reasons.clear()
