@@ -24,6 +24,7 @@ def dynesty_printer(interrupt, quiet=False, interval=5.0):
     boundary where a deferred Ctrl-C (:class:`DeferredInterrupt`) stops the run."""
     from dynesty.utils import get_print_fn_args
     throttle = Throttle(interval)
+    eta = RemainingTime()
 
     def print_func(itresult, niter, ncall, **kwargs):
         interrupt.check()
@@ -31,8 +32,42 @@ def dynesty_printer(interrupt, quiet=False, interval=5.0):
             return
         kwargs.pop("pbar", None)
         args = get_print_fn_args(itresult, niter, ncall, **kwargs)
-        throttle("dynesty: iter {} | ".format(args.niter) + " | ".join(args.mid_str))
+        remaining = eta(niter, itresult.delta_logz, kwargs.get("dlogz"))
+        throttle("dynesty: iter {} | ".format(args.niter) + " | ".join(args.mid_str)
+                 + f" | calls {ncall} | {eta.elapsed():.0f} s" + remaining)
     return print_func
+
+
+class RemainingTime:
+    """Estimate of the time left in nested sampling from the decay of the remaining
+    evidence: ln(e^Δ − 1) (Δ = dynesty's dlogz) falls about linearly with the iteration
+    once the posterior bulk is reached; extrapolate its slope over the last ``window``
+    seconds down to the stopping value."""
+
+    def __init__(self, window=10.0):
+        self.t0 = time.monotonic()
+        self.window = window
+        self.history = []     # (iteration, ln(e^Δ − 1), time)
+
+    def elapsed(self):
+        return time.monotonic() - self.t0
+
+    def __call__(self, niter, delta_logz, target):
+        import math
+
+        def log_expm1(x):   # ln(e^x − 1) without overflow
+            return x + math.log(-math.expm1(-x))
+        if target is None or not (0.0 < delta_logz < 10.0) or target <= 0.0:
+            return ""       # (before Δ < 10 the bulk is not reached: no linear decay yet)
+        now = time.monotonic()
+        self.history.append((niter, log_expm1(delta_logz), now))
+        while len(self.history) > 2 and self.history[1][2] < now - self.window:
+            self.history.pop(0)
+        (it0, level0, t0), (it1, level1, _) = self.history[0], self.history[-1]
+        if it1 <= it0 or level1 >= level0 or now - t0 < 1.0:
+            return ""
+        iters_left = (level1 - log_expm1(target)) * (it1 - it0) / (level0 - level1)
+        return f" | ~{max(iters_left, 0.0) * (now - t0) / (it1 - it0):.0f} s left"
 
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM")

@@ -104,3 +104,21 @@ def test_plugins_lists_a_plugin_without_docstring(tmp_path):
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "nodoc — " in result.stdout and "samplers:" in result.stdout
+
+
+def test_remaining_time_estimate(monkeypatch):
+    """Δ = ln(1 + e^(−i/nlive)·c) decays as nested sampling does: the estimate at any point
+    matches the true time to reach the target within 10 % (1 ms per iteration)."""
+    import math
+    from lmt_scan import progress
+    nlive, target, clock = 500, 0.01, [0.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    eta = progress.RemainingTime(window=10.0)
+    delta = lambda i: math.log1p(50.0 * math.exp(-i / nlive))   # noqa: E731
+    stop = next(i for i in range(100000) if delta(i) < target)
+    for i in range(stop):
+        clock[0] = i * 1e-3
+        text = eta(i, delta(i), target)
+        if i in (stop // 2, 3 * stop // 4):
+            left = float(text.split("~")[1].split(" s")[0])
+            assert abs(left - (stop - i) * 1e-3) < 0.1 * (stop - i) * 1e-3 + 1, (i, text)
