@@ -145,3 +145,128 @@ def test_reference_data_follows_each_likelihoods_options():
     assert refs["sigmaT_over_M.v1000"][0]["high"] == 0.1
     assert refs["borexino_ratio"][0]["low"] == pytest.approx(0.92)
     assert refs["ccfr_ratio"][0]["mean"] == pytest.approx(0.82)
+
+
+# ---------------------------------------------------------------- summary text, plots as read
+
+def _with_rejections(run, ncall, counts):
+    info = output.read_json(run / output.RUN_INFO)
+    info.update(ncall=ncall, wall_time_s=2.0, calls_per_s=ncall / 2.0, rejections=counts)
+    output.write_json(run / output.RUN_INFO, info)
+
+
+def test_console_summary_states_intervals_evidence_and_large_model_cuts(tmp_path):
+    run = _synthetic_run(tmp_path / "syn")
+    _with_rejections(run, 10000, {"pseudo_dirac_violated": 3700, "neff_excluded": 2500,
+                                  "no_relic_solution": 1500})
+    summary = analysis.analyze_run(run)
+    text = analysis.format_summary(summary)
+    g = summary["parameters"]["g_p"]
+    for value in (g["median"], *g["interval68"], *g["interval95"], g["best_fit"]):
+        assert f"{value:.4g}" in text
+    assert "ln Z = -5.000 ± 0.100" in text and "10000 in 2.0 s" in text
+    assert "37.0%" in text and "25.0%" in text and "15.0%" in text
+    warnings = [line for line in text.splitlines() if line.startswith("warning:")]
+    # a model condition above 20 % is named; a likelihood cut (neff) and 15 % are not
+    assert len(warnings) == 1 and "pseudo_dirac_violated" in warnings[0] and "37%" in warnings[0]
+    info = output.read_json(run / output.RUN_INFO)
+    info["logz"] = None
+    output.write_json(run / output.RUN_INFO, info)
+    assert "ln Z: not computed" in analysis.format_summary(analysis.analyze_run(run))
+
+
+def test_benchmarks_projected_on_the_drawn_parameters_without_repeats():
+    from lmt_scan.analysis.plots import projected_points
+    pts = projected_points(analysis.PAPER_BENCHMARKS, ["m_Zp", "g_p"])
+    assert pts == [{"m_Zp": 10.0, "g_p": 5e-4}, {"m_Zp": 50.0, "g_p": 7e-4}]
+    assert len(projected_points(analysis.PAPER_BENCHMARKS, ["m_phi", "M1"])) == 3
+
+
+def test_compare_labels_are_unique_when_runs_share_a_card_name(tmp_path):
+    a = _synthetic_run(tmp_path / "a")
+    b = tmp_path / "b"
+    b.mkdir()
+    for f in a.iterdir():
+        if f.is_file():
+            (b / f.name).write_bytes(f.read_bytes())   # same card name "a"
+    rows = analysis.compare_runs([a, b, a], tmp_path / "cmp")
+    labels = [r["label"] for r in rows]
+    assert len(set(labels)) == 3 and all(lab.startswith("a (") for lab in labels)
+
+
+def test_profile_is_nan_in_empty_bins():
+    x = np.r_[np.linspace(0.0, 0.9, 50), np.linspace(2.1, 2.9, 50)]   # nothing in [1, 2)
+    prof = analysis.profile_1d(x, -x, np.linspace(0.0, 3.0, 7))
+    assert np.all(np.isnan(prof[2:4])) and np.all(np.isfinite(prof[[0, 1, 4, 5]]))
+
+
+def _overlaps(boxes):
+    return [(i, j) for i in range(len(boxes)) for j in range(i) if boxes[i].overlaps(boxes[j])]
+
+
+def _capture(monkeypatch, module):
+    """Replace ``module.save`` so the test sees the figure before it is closed."""
+    figs = []
+    original = module.save
+
+    def keep(fig, out_dir, stem):
+        fig.canvas.draw()
+        figs.append((fig, fig.canvas.get_renderer()))
+        return original(fig, out_dir, stem)
+    monkeypatch.setattr(module, "save", keep)
+    return figs
+
+
+# Δa_μ ranges: linear axis; 1.5 decades as in the quickstart (log axis whose minor labels
+# collided); a long log axis
+@pytest.mark.parametrize("low,high", [(2e-10, 6e-10), (1.5e-10, 5e-9), (1e-12, 1e-8)])
+def test_predictive_tick_labels_do_not_run_into_each_other(tmp_path, monkeypatch, low, high):
+    from lmt_scan.analysis import predictive
+    run = _synthetic_run(tmp_path / "syn")
+    chains = output.read_chains(run)
+    j = chains["columns"].index("delta_a_mu")
+    rng = np.random.default_rng(11)
+    chains["table"][:, j] = 10 ** rng.uniform(math.log10(low), math.log10(high),
+                                              len(chains["weights"]))
+    figs = _capture(monkeypatch, predictive)
+    predictive.predictive_plot(chains, run)
+    fig, r = figs[0]
+    ax = fig.axes[0]
+    assert "10^{-10}" in ax.get_xlabel()                       # Δa_μ shown in units of 1e-10
+    labels = [t for t in ax.get_xticklabels() + ax.get_xticklabels(minor=True)
+              if t.get_text() and t.get_visible()
+              and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+    boxes = [t.get_window_extent(r) for t in labels]
+    assert len(boxes) >= 2 and not _overlaps(boxes)
+
+
+def test_corner_titles_stay_clear_of_other_panels(tmp_path, monkeypatch):
+    from lmt_scan.analysis import plots
+    run = _synthetic_run(tmp_path / "syn")
+    chains = output.read_chains(run)
+    chains["run_info"]["free_parameters"] = ["m_Zp", "g_p", "delta_a_mu"]   # a 3-D corner
+    figs = _capture(monkeypatch, plots)
+    plots.corner_plot(chains, run, truths=analysis.PAPER_BENCHMARKS)
+    fig, r = figs[0]
+    axes = np.array(fig.axes).reshape(3, 3)
+    titles = [axes[k, k].title.get_window_extent(r) for k in range(3)]
+    assert all(axes[k, k].get_title() for k in range(3))
+    panels = [ax.get_window_extent(r) for i, row in enumerate(axes) for j, ax in enumerate(row)
+              if j <= i]
+    for k, box in enumerate(titles):
+        assert not any(box.overlaps(p) for p in panels), k
+    assert not _overlaps(titles)
+    legend = axes[0, -1].get_legend()
+    assert legend is not None and len(legend.get_texts()) == 2      # two distinct benchmarks
+
+
+def test_stale_plots_of_an_earlier_run_are_removed(tmp_path):
+    import os
+    run = _synthetic_run(tmp_path / "syn")
+    analysis.analyze_run(run, full=True)
+    assert (run / "marginals.png").is_file()
+    later = (run / output.CHAIN).stat().st_mtime + 10
+    os.utime(run / output.CHAIN, (later, later))                   # a new chain in the dir
+    summary = analysis.analyze_run(run)                             # what `run` calls
+    assert not (run / "marginals.png").exists() and not (run / "profile.pdf").exists()
+    assert (run / "corner.png").is_file() and summary["plots"] == ["corner"]

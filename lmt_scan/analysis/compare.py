@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import output
 from .columns import LEVELS, column, free_parameters, is_log_axis, label, posterior_mask, save
-from .plots import corner_figure, mark_points, point_handles
+from .plots import corner_figure, corner_legend, mark_points, point_handles, projected_points
 
 RANGE_PAD = 0.08        # fraction of the span added on each side so smoothed contours fit
 
@@ -104,8 +104,9 @@ def compare_runs(run_dirs, out_dir, labels=None, truths=None):
             handles.append(mlines.Line2D([], [], color=colour, label=names[k]))
         axes = np.array(fig.axes).reshape(len(common), len(common))
         _unclip_diagonal(axes)
+        truths = projected_points(truths, common)
         mark_points(axes, common, truths, log_flags)
-        fig.legend(handles=handles + point_handles(truths), loc="upper right", fontsize=9)
+        corner_legend(fig, axes, handles + point_handles(truths))
         save(fig, out_dir, "compare")
     output.write_json(out_dir / "compare.json", {"parameters": common, "runs": rows})
     output.atomic_write(out_dir / "compare.md", format_evidence_table(rows))

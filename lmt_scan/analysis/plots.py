@@ -20,6 +20,17 @@ _SHORT = {"m_Zp": "m_Z′", "g_p": "g′", "m_phi": "m_ϕ", "M1": "M1"}
 _UNIT = {"m_Zp": " MeV", "m_phi": " MeV", "M1": " GeV"}
 
 
+def projected_points(points, names):
+    """The benchmark points restricted to the parameters ``names`` drawn, without points that
+    have none of them and without repeats (Fig. 1's three stars are one point in (m_Z′, g′))."""
+    out = []
+    for pt in points or ():
+        sub = {p: pt[p] for p in names if p in pt}
+        if sub and sub not in out:
+            out.append(sub)
+    return out
+
+
 def point_style(k):
     return dict(color=f"C{(k + 3) % 10}", zorder=5)
 
@@ -56,10 +67,21 @@ def mark_points(axes, names, points, log_flags, diagonal=True):
                     ax.plot(vals[j], vals[i], marker="*", ms=11, mec="k", mew=0.5, **style)
 
 
+def corner_legend(fig, axes, handles, **kwargs):
+    """Legend in the empty upper-right triangle of a corner grid (figure corner if n = 1)."""
+    if not handles:
+        return
+    kwargs.setdefault("fontsize", 8)
+    if axes.shape[0] > 1:
+        axes[0, -1].legend(handles=handles, loc="upper right", frameon=False, **kwargs)
+    else:
+        fig.legend(handles=handles, loc="upper right", **kwargs)
+
+
 def corner_figure(n):
     """A square figure sized so that titles and tick labels of n × n panels do not collide."""
     plt = pyplot()
-    size = max(2.8 * n, 4.0)
+    size = max(2.8 * n, 6.0)
     return plt.figure(figsize=(size, size))
 
 
@@ -79,16 +101,14 @@ def corner_plot(chains, out_dir, truths=None, stem="corner"):
                         labels=labels, levels=LEVELS, smooth=1.0, plot_datapoints=False,
                         fill_contours=True, show_titles=True, title_fmt=".3g",
                         title_kwargs={"fontsize": 9}, label_kwargs={"fontsize": 10},
-                        quantiles=(0.16, 0.5, 0.84), max_n_ticks=4, labelpad=0.08)
+                        quantiles=(0.16, 0.5, 0.84), max_n_ticks=4)
     fig.subplots_adjust(wspace=0.12, hspace=0.12)
     axes = np.array(fig.axes).reshape(n, n)
     for ax in axes.ravel():
         ax.tick_params(labelsize=8)
+    truths = projected_points(truths, free)
     mark_points(axes, free, truths, [is_log_axis(chains, p) for p in free])
-    handles = point_handles(truths)
-    if handles:
-        fig.legend(handles=handles, loc="upper right", fontsize=8, title="benchmarks",
-                   bbox_to_anchor=(0.98, 0.98))
+    corner_legend(fig, axes, point_handles(truths), title="benchmarks")
     fig.suptitle(f"{info.get('name', '')} — {info.get('sampler', '')}: median and 68 % "
                  "interval above each panel; 68/95 % contours", y=1.0 + 0.12 / n, fontsize=10)
     return save(fig, out_dir, stem)
@@ -100,6 +120,7 @@ def marginals_plot(chains, out_dir, truths=None, nbins=40):
     Returns the PNG path."""
     plt = pyplot()
     free = free_parameters(chains)
+    truths = projected_points(truths, free)
     data = plot_values(chains, free)
     mask = posterior_mask(chains)
     w = chains["weights"]
@@ -126,7 +147,7 @@ def marginals_plot(chains, out_dir, truths=None, nbins=40):
         ax.set_ylim(0, 1.08)
     axes[0, 0].set_ylabel("relative density / likelihood")
     handles, names = axes[0, 0].get_legend_handles_labels()
-    extra = [h for h, pt in zip(point_handles(truths), truths or ()) if any(p in pt for p in free)]
+    extra = point_handles(truths)
     fig.legend(handles=handles + extra, labels=names + [h.get_label() for h in extra],
                loc="lower center", ncol=min(4, len(handles) + len(extra)), fontsize=7,
                bbox_to_anchor=(0.5, 1.0), frameon=False)

@@ -99,11 +99,15 @@ def _draw_reference(ax, ref, colour):
         ax.axvline(ref["limit"], color=colour, lw=1.5, ls="--", label=ref["label"] + " (limit)")
 
 
-def _short_ticks(ax, log):
+def _short_ticks(ax, log, lo=None, hi=None):
     """Few, short x tick labels (long numbers of neighbouring ticks ran into each other)."""
-    from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
     if log:   # minor ticks labelled by default on short log ranges: they overlapped
-        ax.xaxis.set_major_locator(LogLocator(numticks=5))
+        short = lo is not None and hi / lo < 10 ** 2.5
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0) if short else (1.0,),
+                                              numticks=8))
+        if short:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
     else:
         ax.xaxis.set_major_locator(MaxNLocator(4))
@@ -151,7 +155,7 @@ def predictive_plot(chains, out_dir, nbins=40):
             ax.set_xscale("log")
         for k, ref in enumerate(refs.get(name, ())):
             _draw_reference(ax, _scaled(ref, factor), f"C{k + 1}")
-        _short_ticks(ax, log)
+        _short_ticks(ax, log, lo, hi)
         ax.set_xlabel(xlabel)
         ax.set_yticks([])
         ax.legend(fontsize=6, loc="best")

@@ -39,9 +39,10 @@ def profile_plot(chains, out_dir, truths=None, nbins=30):
     import corner
     import matplotlib.patches as mpatches
     import matplotlib.lines as mlines
-    from .plots import mark_points, point_handles
+    from .plots import corner_legend, mark_points, point_handles, projected_points
 
     free = free_parameters(chains)
+    truths = projected_points(truths, free)
     n = len(free)
     data = plot_values(chains, free)
     ll = chains["loglike"]
@@ -54,7 +55,7 @@ def profile_plot(chains, out_dir, truths=None, nbins=30):
         for j in range(n):
             ax = axes[i, j]
             if j > i:
-                ax.set_visible(False)
+                ax.axis("off")
                 continue
             if i == j:
                 centres = 0.5 * (bins[i][1:] + bins[i][:-1])
@@ -90,9 +91,7 @@ def profile_plot(chains, out_dir, truths=None, nbins=30):
                mpatches.Patch(color="#f4a6a6", label=r"profile $\Delta\chi^2 < 6.18$"),
                mlines.Line2D([], [], color="k", lw=0.8, label="marginal posterior 68/95 %"),
                mlines.Line2D([], [], color="C3", marker=".", label=r"1-D profile $\Delta\chi^2$")]
+    corner_legend(fig, axes, handles + point_handles(truths), fontsize=7)
     fig.suptitle("profile likelihood and marginal posterior (blank: no samples)", fontsize=9)
     fig.tight_layout()
-    # in the empty upper-right triangle, below the title
-    fig.legend(handles=handles + point_handles(truths), loc="upper right", fontsize=7,
-               bbox_to_anchor=(0.99, 0.94))
     return save(fig, out_dir, "profile")
