@@ -363,6 +363,9 @@ def fig2(out_dir, n=140):
                Patch(color="0.5", alpha=0.45, label=r"$m_\phi < m_{Z'}$ (BBN)"),
                Patch(facecolor="none", edgecolor="0.4", hatch="//",
                      label="no pseudo-Dirac relic $y$")]
+    from matplotlib.lines import Line2D
+    handles.append(Line2D([], [], ls="", marker="x", ms=7, mew=2, color="k",
+                          label="Fig. 3 benchmarks (left)"))
     axes[1].legend(handles=handles, fontsize=7, loc="lower right")
     fig.tight_layout()
     files = _save(fig, out_dir, "fig2") + files
