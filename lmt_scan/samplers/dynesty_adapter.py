@@ -3,6 +3,8 @@
 Checkpoints to ``<workdir>/dynesty.save`` (dynesty's own format) every
 ``checkpoint_every`` seconds; ``resume`` restores from it.
 """
+import warnings
+
 import numpy as np
 
 from ..options import Option
@@ -41,7 +43,9 @@ class DynestyAdapter(SamplerAdapter):
         # queue and the checkpoint are then the same for every worker count
         pool = pool or parallel.CountingPool(None, posterior, 1)
         if resume and checkpoint.exists():
-            sampler = dynesty.NestedSampler.restore(str(checkpoint), pool=pool)
+            with warnings.catch_warnings():   # "restoring with the original queue_size": intended
+                warnings.simplefilter("ignore", UserWarning)
+                sampler = dynesty.NestedSampler.restore(str(checkpoint), pool=pool)
             try:    # a checkpoint of an older serial run holds its own Posterior
                 posterior = _restored_posterior(sampler, type(posterior))
             except RuntimeError:
@@ -62,7 +66,9 @@ class DynestyAdapter(SamplerAdapter):
                                    print_func=dynesty_printer(interrupt, quiet=not progress),
                                    checkpoint_file=str(checkpoint),
                                    checkpoint_every=s["checkpoint_every"], resume=resume_run)
-        except (KeyboardInterrupt, parallel.WorkerLost):
+        except (KeyboardInterrupt, parallel.WorkerLost) as stop:
+            if isinstance(stop, parallel.WorkerLost):   # the batch being evolved is lost:
+                sampler.queue, sampler.nqueue = [], 0     # resume proposes a fresh one
             sampler.save(str(checkpoint))    # Ctrl-C, lost worker: keep everything done so far
             raise
         res = sampler.results
