@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .samplers.base import NESTED_INFO
+from .samplers.base import EVIDENCE, NESTED_INFO
 
 STATS = "lmt-stats.dat"
 NESTED_DIR = "nested"
@@ -26,7 +26,10 @@ LOGL_REJECTED = -1.0e29  # rejected points stay (finite, above logzero) so they 
 
 def read_nested_info(out_dir):
     """The adapter's nested-sampling record of this run, or None (MCMC)."""
-    path = Path(out_dir) / "checkpoint" / NESTED_INFO
+    return _read_json(Path(out_dir) / "checkpoint" / NESTED_INFO)
+
+
+def _read_json(path):
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
@@ -43,8 +46,11 @@ def write_exports(out_dir, columns, labels, n_params, weights, loglike, table, w
     loglike = np.asarray(loglike, float)
     table = np.asarray(table, float)
     keep = np.isfinite(loglike) & (loglike > LOGL_FLOOR) & (weights > 0)
-    logz = info["logz"] if info else float("nan")
-    logz_err = info["logz_err"] if info else float("nan")
+    evidence = _read_json(out_dir / "checkpoint" / EVIDENCE) or info or {}
+    logz = evidence.get("logz")
+    logz_err = evidence.get("logz_err")
+    logz = float("nan") if logz is None else logz
+    logz_err = float("nan") if logz_err is None else logz_err
     write(out_dir / STATS, stats_text(weights[keep], loglike[keep], table[keep], logz, logz_err))
     if info is None or len(info["birth_index"]) != len(loglike):
         return

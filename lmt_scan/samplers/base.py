@@ -42,6 +42,13 @@ class SamplerAdapter:
     def __init__(self, settings):
         self.settings = settings
 
+    def __init_subclass__(cls, **kwargs):
+        """Every adapter's ``run`` (plugins' too) records its ln Z ± error beside the
+        checkpoint, for the stats file other tools read (lmt_scan.exports)."""
+        super().__init_subclass__(**kwargs)
+        if "run" in cls.__dict__:
+            cls.run = _recording(cls.__dict__["run"])
+
     def check_available(self):
         """Raise SamplerUnavailable when the backend cannot run here (before any output)."""
 
@@ -51,6 +58,28 @@ class SamplerAdapter:
 
 
 NESTED_INFO = "nested.json"
+EVIDENCE = "evidence.json"
+
+
+def _recording(run):
+    import functools
+    import json
+    import math
+    from pathlib import Path
+
+    @functools.wraps(run)
+    def wrapper(self, posterior, workdir, *args, **kwargs):
+        out = run(self, posterior, workdir, *args, **kwargs)
+        result = out[0] if isinstance(out, tuple) else out
+
+        def number(x):
+            return float(x) if x is not None and math.isfinite(float(x)) else None
+        path = Path(workdir) / EVIDENCE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"logz": number(result.logz),
+                                    "logz_err": number(result.logz_err)}))
+        return out
+    return wrapper
 
 
 def write_nested_info(workdir, birth_index, logz, logz_err, nlive=None):
