@@ -1,4 +1,5 @@
 """Dark sector: relic Yukawa (Eqs. 20–21) and ϕ widths (App. C)."""
+import functools
 import math
 
 import numpy as np
@@ -10,19 +11,23 @@ from lmt_scan.physics import dark_sector as ds
 from lmt_scan.physics import zprime
 from lmt_scan.point import ModelPoint
 
+# pytest.approx's hidden abs=1e-12 would pass any comparison of quantities ≪ 1e-12
+# (lifetimes in s, widths in GeV, densities in GeV⁴): relative tolerance only
+approx = functools.partial(pytest.approx, rel=1e-6, abs=0.0)
+
 TARGET = c.cm3_s_to_GeV_inv2(3e-26)
 
 
 def test_unit_conversion_of_canonical_cross_section():
     # 3e-26 cm³/s = 2.57e-9 GeV⁻² (standard)
-    assert TARGET == pytest.approx(2.57e-9, rel=0.01)
+    assert TARGET == approx(2.57e-9, rel=0.01)
 
 
 @pytest.mark.parametrize("M1, v_phi", [(10.0, 20.0), (20.0, 20.0), (40.0, 71.4), (80.0, 5.0)])
 def test_relic_yukawa_solves_eq21(M1, v_phi):
     y = ds.relic_yukawa(M1, v_phi, TARGET, 20.0)
     assert y is not None
-    assert float(ds.sigmav_eff(y, M1, v_phi, 20.0)) == pytest.approx(TARGET, rel=1e-9)
+    assert float(ds.sigmav_eff(y, M1, v_phi, 20.0)) == approx(TARGET, rel=1e-9)
 
 
 def test_relic_yukawa_heavy_splitting_limit():
@@ -30,7 +35,7 @@ def test_relic_yukawa_heavy_splitting_limit():
     M1, v, x = 20.0, 400.0, 20.0
     y = ds.relic_yukawa(M1, v, TARGET, x)
     m_n = M1 + y * v / math.sqrt(2)
-    assert 9 * y ** 4 / (64 * math.pi * m_n ** 2 * x) == pytest.approx(TARGET, rel=1e-6)
+    assert 9 * y ** 4 / (64 * math.pi * m_n ** 2 * x) == approx(TARGET, rel=1e-6)
 
 
 def test_relic_yukawa_degenerate_limit():
@@ -38,7 +43,7 @@ def test_relic_yukawa_degenerate_limit():
     M1, x = 20.0, 20.0
     y = ds.relic_yukawa(M1, 1e-6, TARGET, x)
     expected = (TARGET * 64 * math.pi * M1 ** 2 / (9 / (2 * x) + 0.5 * (1 - 9 / (4 * x)))) ** 0.25
-    assert y == pytest.approx(expected, rel=1e-6)
+    assert y == approx(expected, rel=1e-6)
 
 
 def test_no_relic_solution_is_rejected_with_reason():
@@ -53,9 +58,9 @@ def test_paper_benchmark_masses_are_pseudo_dirac():
     # Fig. 2 left: ΔM = O(1) GeV (dashed lines), pseudo-Dirac m_N ≫ y v_Φ
     p = ModelPoint(10.0, 5e-4, 20.0, 20.0)
     assert 0.5 < p["delta_M"] < 10.0
-    assert p["M2"] == pytest.approx(20.0 + p["delta_M"])
+    assert p["M2"] == approx(20.0 + p["delta_M"])
     assert p["y"] * p["v_Phi_GeV"] / p["m_N"] < 0.3
-    assert p["alpha_X"] == pytest.approx(p["y"] ** 2 / (4 * math.pi))
+    assert p["alpha_X"] == approx(p["y"] ** 2 / (4 * math.pi))
 
 
 def test_phi_two_body_width_limits():
@@ -63,7 +68,7 @@ def test_phi_two_body_width_limits():
     mz, g = 0.01, 5e-4
     assert ds.width_phi_to_ZpZp(2 * mz, mz, g) == 0.0
     m = 100 * mz
-    assert ds.width_phi_to_ZpZp(m, mz, g) == pytest.approx(g ** 2 * m ** 3 / (32 * math.pi * mz ** 2),
+    assert ds.width_phi_to_ZpZp(m, mz, g) == approx(g ** 2 * m ** 3 / (32 * math.pi * mz ** 2),
                                                           rel=1e-3)
 
 
@@ -79,7 +84,7 @@ def test_three_body_meets_two_body_above_threshold(m_Zp, g_p):
     for r in (2.01, 2.5, 5.0):
         c1 = ds.width_phi_to_ZpZp(r * m_Zp, m_Zp, g_p)
         c2 = ds.width_phi_three_body(r * m_Zp, m_Zp, g_p, w)
-        assert c2 == pytest.approx(2 * br * c1, rel=1e-5)
+        assert c2 == approx(2 * br * c1, rel=1e-5)
     just_below = ds.width_phi_three_body(1.99 * m_Zp, m_Zp, g_p, w)
     assert just_below < 1e-4 * ds.width_phi_to_ZpZp(2.01 * m_Zp, m_Zp, g_p)
 
@@ -102,4 +107,4 @@ def test_phi_lifetime_below_one_second_for_heavier_phi():
 def test_scalar_and_vector_sigmav_agree():
     ys = np.logspace(-4, 0, 7)
     vec = ds.sigmav_eff(ys, 20.0, 30.0, 20.0)
-    assert [ds._sigmav_eff_scalar(y, 20.0, 30.0, 20.0) for y in ys] == pytest.approx(vec, rel=1e-13)
+    assert [ds._sigmav_eff_scalar(y, 20.0, 30.0, 20.0) for y in ys] == approx(vec, rel=1e-13)
