@@ -13,12 +13,12 @@ from lmt_scan.cli import main
 from conftest import run_cli, small_card
 
 
-def _synthetic_run(path, n=4000, seed=3, logz=-5.0):
+def _synthetic_run(path, n=4000, seed=3, logz=-5.0, scale=1.0):
     """A run directory with known posterior: log10 m_Zp ~ N(1.3, 0.1), log10 g_p ~ N(−3.3, 0.05),
     ln L = Gaussian in both (so the profile is known exactly), Δa_μ as derived column."""
     rng = np.random.default_rng(seed)
-    lm, lg = rng.normal(1.3, 0.1, n), rng.normal(-3.3, 0.05, n)
-    loglike = -0.5 * (((lm - 1.3) / 0.1) ** 2 + ((lg - -3.3) / 0.05) ** 2)
+    lm, lg = rng.normal(1.3, 0.1 * scale, n), rng.normal(-3.3, 0.05 * scale, n)
+    loglike = -0.5 * (((lm - 1.3) / (0.1 * scale)) ** 2 + ((lg - -3.3) / (0.05 * scale)) ** 2)
     table = np.column_stack([10 ** lm, 10 ** lg, np.full(n, 20.0), np.full(n, 20.0),
                              (10 ** lg) ** 2 / (8 * math.pi ** 2), np.full(n, np.inf),
                              loglike])
@@ -270,3 +270,26 @@ def test_stale_plots_of_an_earlier_run_are_removed(tmp_path):
     summary = analysis.analyze_run(run)                             # what `run` calls
     assert not (run / "marginals.png").exists() and not (run / "profile.pdf").exists()
     assert (run / "corner.png").is_file() and summary["plots"] == ["corner"]
+
+
+def test_compare_shows_every_histogram_and_contour_whole(tmp_path, monkeypatch):
+    from lmt_scan.analysis import compare
+    wide = _synthetic_run(tmp_path / "wide", scale=1.0)
+    narrow = _synthetic_run(tmp_path / "narrow", seed=4, scale=0.3)   # 3× taller peaks
+    figs = _capture(monkeypatch, compare)
+    compare.compare_runs([narrow, wide], tmp_path / "cmp")   # the taller one drawn first
+    fig, _ = figs[0]
+    axes = np.array(fig.axes).reshape(2, 2)
+    for k in range(2):
+        ax = axes[k, k]
+        tops = [p.get_xy()[:, 1].max() for p in ax.patches]
+        assert len(tops) == 2 and ax.get_ylim()[1] >= max(tops)        # no peak cut off
+    ax = axes[1, 0]
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    for line in ax.collections:                                        # contour paths inside
+        for path in getattr(line, "get_paths", lambda: [])():
+            v = path.vertices
+            if len(v):
+                assert x0 < v[:, 0].min() and v[:, 0].max() < x1
+                assert y0 < v[:, 1].min() and v[:, 1].max() < y1
