@@ -258,6 +258,11 @@ def test_neff_likelihood_shift_shape_and_data():
         paper.loglike(ModelPoint(8.0, G_PAPER, 20.0, 20.0))
     act = Neff(dataset="act_dr6_desi")
     assert (act.mean, act.sigma) == (2.86, 0.13)
+    # a hard cut on a data set without a published upper limit sits at the 95 % CL, mean + 1.96σ
+    hard = Neff(dataset="planck2018", shape="hard", sm_shift=False)
+    assert hard.upper_limit == approx(2.99 + 1.96 * 0.17, rel=1e-12)
+    assert Neff(dataset="act_dr6_desi", shape="hard").upper_limit == approx(2.86 + 1.96 * 0.13,
+                                                                           rel=1e-12)
 
 
 def test_phi_bbn_cuts():
