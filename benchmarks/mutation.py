@@ -124,7 +124,7 @@ MUTANTS = [
     ("likelihoods/muon_g2.py", '"dataset": Option(str, "paper2018_a",',
      '"dataset": Option(str, "paper2018_b",', L),
     ("likelihoods/phi_bbn.py", 'if point.params["m_phi"] <= point.params["m_Zp"]:',
-     'if point.params["m_phi"] <= 0.5 * point.params["m_Zp"]:', L),
+     'if point.params["m_phi"] <= 0.5 * point.params["m_Zp"]:', N),
     ("likelihoods/babar.py", '"limit_chi2": Option(float, 2.71,',
      '"limit_chi2": Option(float, 3.84,', L),
     # --- priors and validation ---

@@ -271,6 +271,10 @@ def test_phi_bbn_cuts():
     assert by_mass.loglike(ModelPoint(10.0, G_PAPER, 20.0, 20.0)) == 0.0
     with pytest.raises(PointRejected, match="phi_lighter_than_Zp"):
         by_mass.loglike(ModelPoint(30.0, G_PAPER, 20.0, 20.0))
+    # the edge of Fig. 2's gray region is m_ϕ = m_Z′ itself
+    assert by_mass.loglike(ModelPoint(10.0, G_PAPER, 10.1, 20.0)) == 0.0
+    with pytest.raises(PointRejected, match="phi_lighter_than_Zp"):
+        by_mass.loglike(ModelPoint(10.0, G_PAPER, 9.9, 20.0))
     by_lifetime = PhiBBN(criterion="lifetime", max_lifetime_s=1.0)
     assert by_lifetime.loglike(ModelPoint(10.0, G_PAPER, 25.0, 20.0)) == 0.0
     with pytest.raises(PointRejected, match="phi_long_lived"):
