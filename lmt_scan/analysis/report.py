@@ -25,7 +25,8 @@ FIGURE_CAPTIONS = {
 }
 STYLE = """body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;padding:2px 8px;
-text-align:left;vertical-align:top}th{background:#eee}
+text-align:left;vertical-align:top;white-space:nowrap}th{background:#eee}.wrap td{white-space:normal}
+.tbl{overflow-x:auto;max-width:100%}.runs table{font-size:85%}
 pre{background:#f6f6f6;padding:.6em;white-space:pre-wrap;font-size:85%}
 img{max-width:100%;border:1px solid #ddd}.warn{color:#a40000;font-weight:bold}
 .runs{display:flex;gap:1em;flex-wrap:wrap}.runs>section{flex:1 1 480px;min-width:0}"""
@@ -79,10 +80,11 @@ def dataset_citations(card):
     return rows
 
 
-def _table(header, rows):
+def _table(header, rows, wrap=False):
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+    attr = ' class="wrap"' if wrap else ""
+    return f'<div class="tbl"><table{attr}><tr>{head}</tr>{body}</table></div>'
 
 
 def run_section(run_dir, summary, chains):
@@ -116,7 +118,7 @@ def run_section(run_dir, summary, chains):
     if cites:
         parts.append("<h3>Likelihoods and data sets</h3>" + _table(
             ["label", "plugin", "data set", "what", "source"],
-            [tuple(_e(c) for c in row) for row in cites]))
+            [tuple(_e(c) for c in row) for row in cites], wrap=True))
     parts.append("<h3>Console summary</h3><pre>" + _e(format_summary(summary)) + "</pre>")
     card_text = (run_dir / output.RUN_CARD).read_text() if (run_dir / output.RUN_CARD).is_file() \
         else yaml.safe_dump(chains["card"], sort_keys=False)
