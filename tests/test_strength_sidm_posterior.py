@@ -61,7 +61,9 @@ def _maxwell_boltzmann_average(point, v_mean):
 
 
 @pytest.mark.parametrize("params", [(10.0, 5e-4, 20.0, 20.0), (10.0, 5e-4, 10.0, 10.0),
-                                    (50.0, 7e-4, 80.0, 40.0), (20.0, 4e-4, 30.0, 60.0)])
+                                    (50.0, 7e-4, 80.0, 40.0), (20.0, 4e-4, 30.0, 60.0),
+                                    # a paper_full posterior sample (b = 29, k̄ = 0.22 at 30 km/s)
+                                    (10.47229, 2.828708e-4, 16.86275, 72.80249)])
 def test_maxwell_boltzmann_average_by_hand(params):
     point = ModelPoint(*params)
     for key, v_mean in (("v30", 30.0), ("v200", 200.0), ("v1000", 1000.0)):
