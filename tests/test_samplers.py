@@ -124,3 +124,21 @@ def test_emcee_run_dir_readable_by_pymultinest(tmp_path):
     assert stats["modes"][0]["mean"][1] == pytest.approx(mean, rel=1e-9)
     assert not (out / "nested").exists()
     assert "ln Z = None" not in res.stderr
+
+
+def test_nautilus_quickstart_agrees_with_multinest(tmp_path):
+    card = yaml.safe_load(QUICKSTART.read_text())
+    out = {}
+    for name, sampler in (("nautilus", {"name": "nautilus", "nlive": 300, "n_eff": 2000}),
+                          ("multinest", {"name": "multinest", "nlive": 400})):
+        card["sampler"] = sampler
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(card))
+        res = subprocess.run([sys.executable, "-m", "lmt_scan", "run", str(path), "--output",
+                              str(tmp_path / name), "--quiet"], capture_output=True, text=True,
+                             timeout=600, cwd=ROOT)
+        assert res.returncode == 0, res.stderr
+        out[name] = json.loads((tmp_path / name / "run_info.json").read_text())
+    a, b = out["nautilus"], out["multinest"]
+    assert a["ncall"] > 1000 and a["sampler_info"]["n_eff"] >= 2000
+    assert abs(a["logz"] - b["logz"]) < 3 * np.hypot(a["logz_err"], b["logz_err"])

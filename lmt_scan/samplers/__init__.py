@@ -17,6 +17,7 @@ _BUILTIN = {
     "dynesty": "lmt_scan.samplers.dynesty_adapter:DynestyAdapter",
     "emcee": "lmt_scan.samplers.emcee_adapter:EmceeAdapter",
     "multinest": "lmt_scan.samplers.multinest_adapter:MultiNestAdapter",
+    "nautilus": "lmt_scan.samplers.nautilus_adapter:NautilusAdapter",
 }
 
 
