@@ -47,7 +47,11 @@ def _parse_set(items, where="--set"):
 def resume_command(args):
     """The exact command that continues this run (every flag that shapes it repeated)."""
     import shlex
+    import os
     words = ["lmt-scan", "run", str(args.card), "--resume"]
+    ranks = os.environ.get("OMPI_COMM_WORLD_SIZE") or os.environ.get("PMI_SIZE")
+    if ranks and int(ranks) > 1:     # under mpiexec: the same number of ranks again
+        words = ["mpiexec", "-n", ranks] + words
     for flag, value in (("--output", args.output), ("--sampler", args.sampler),
                         ("--seed", args.seed)):
         if value is not None:
