@@ -142,3 +142,22 @@ def test_nautilus_quickstart_agrees_with_multinest(tmp_path):
     a, b = out["nautilus"], out["multinest"]
     assert a["ncall"] > 1000 and a["sampler_info"]["n_eff"] >= 2000
     assert abs(a["logz"] - b["logz"]) < 3 * np.hypot(a["logz_err"], b["logz_err"])
+
+
+def test_ultranest_quickstart_agrees_with_dynesty(tmp_path):
+    """UltraNest is a GPL optional extra; .ci/run installs it to run this test."""
+    card = yaml.safe_load(QUICKSTART.read_text())
+    out = {}
+    for name, sampler in (("ultranest", {"name": "ultranest", "nlive": 150}),
+                          ("dynesty", card["sampler"])):
+        card["sampler"] = sampler
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(card))
+        res = subprocess.run([sys.executable, "-m", "lmt_scan", "run", str(path), "--output",
+                              str(tmp_path / name), "--quiet"], capture_output=True, text=True,
+                             timeout=600, cwd=ROOT)
+        assert res.returncode == 0, res.stderr
+        out[name] = json.loads((tmp_path / name / "run_info.json").read_text())
+    a, b = out["ultranest"], out["dynesty"]
+    assert a["ncall"] > 500
+    assert abs(a["logz"] - b["logz"]) < 3 * np.hypot(a["logz_err"], b["logz_err"])

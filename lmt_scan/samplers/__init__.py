@@ -18,6 +18,7 @@ _BUILTIN = {
     "emcee": "lmt_scan.samplers.emcee_adapter:EmceeAdapter",
     "multinest": "lmt_scan.samplers.multinest_adapter:MultiNestAdapter",
     "nautilus": "lmt_scan.samplers.nautilus_adapter:NautilusAdapter",
+    "ultranest": "lmt_scan.samplers.ultranest_adapter:UltraNestAdapter",
 }
 
 

@@ -1,0 +1,55 @@
+"""UltraNest (reactive nested sampling; GPL-3, an optional extra only: never a core
+dependency — ``pip install 'lmt-scan[ultranest]'``).
+
+UltraNest checkpoints into ``<workdir>/ultranest/`` (its own HDF5 point store) and
+``resume`` continues from it.  Its live-point count varies, so its run directories hold no
+``nested/`` dead-birth file (``lmt-stats.dat`` holds its ln Z).
+"""
+import numpy as np
+
+from ..options import Option
+from .base import SamplerAdapter, SamplerResult, SamplerUnavailable
+
+HINT = "sampler 'ultranest' needs UltraNest (GPL-3): pip install 'lmt-scan[ultranest]'"
+
+
+class UltraNestAdapter(SamplerAdapter):
+    name = "ultranest"
+    description = "UltraNest reactive nested sampling (GPL-3, optional extra); gives ln Z"
+    options = {
+        "nlive": Option(int, 400, "minimum number of live points", minimum=10),
+        "dlogz": Option(float, 0.5, "stop when the remaining evidence is below this",
+                        minimum=0.0, exclusive_minimum=True),
+        "max_ncalls": Option(int, 2000000, "hard cap on likelihood calls", minimum=1),
+    }
+
+    def check_available(self):
+        try:
+            import ultranest   # noqa: F401
+        except ImportError:
+            raise SamplerUnavailable(HINT, field="sampler.name") from None
+
+    def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
+        """Serial; UltraNest's own MPI support is not used."""
+        self.check_available()
+        import ultranest
+        s = self.settings
+        # UltraNest draws from NumPy's global generator: seed it from the run seed
+        np.random.seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
+
+        def loglike(theta):
+            return posterior.finite_loglike(theta)
+
+        sampler = ultranest.ReactiveNestedSampler(
+            list(posterior.free), loglike, posterior.prior_transform,
+            log_dir=str(workdir / "ultranest"), resume="resume" if resume else "overwrite")
+        result = sampler.run(min_num_live_points=s["nlive"], dlogz=s["dlogz"],
+                             max_ncalls=s["max_ncalls"], show_status=progress,
+                             viz_callback=False)
+        ws = result["weighted_samples"]
+        weights = np.asarray(ws["weights"], float)
+        # ncall: UltraNest's count over the whole run, resumed parts included
+        return SamplerResult(samples=np.asarray(ws["points"]), weights=weights / weights.sum(),
+                             loglike=np.asarray(ws["logl"]), logz=float(result["logz"]),
+                             logz_err=float(result["logzerr"]), ncall=int(result["ncall"]),
+                             info={"niter": int(result["niter"])}), posterior
