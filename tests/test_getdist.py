@@ -29,6 +29,7 @@ CARDS = {   # name → overrides of the small card (each runs in a few seconds)
                         "likelihoods": {"muon_g2": {"dataset": "paper2018_a"}, "white_dwarf": {},
                                         "sidm_targets": {}, "neff": {}},
                         "sampler": {"name": "dynesty", "nlive": 60, "dlogz": 2.0}},
+    "nautilus_2d": {"sampler": {"name": "nautilus", "nlive": 100, "n_eff": 500, "n_networks": 1}},
     "dynesty_trident_hard": {"likelihoods": {"muon_g2": {"dataset": "exp2025_wp2025"},
                                              "ccfr_trident": {}, "white_dwarf": {"shape": "hard"}}},
 }
@@ -135,3 +136,29 @@ def test_left_out_rule_keeps_columns_with_a_real_spread():
                                         np.r_[np.inf, np.zeros(n - 1)]])}
     # b: 1 % of the posterior at 1 → its 0.1–99.9 % range is [0, 1]: kept; c: not finite
     assert getdist_layout.left_out_columns(chains) == {"c": "not finite at every posterior point"}
+
+
+def test_left_out_rule_agrees_with_getdist_on_random_weightings():
+    """On random chains (a few heavy points, tails of tiny weight: nested samplers' shapes)
+    a derived column is left out exactly when getdist refuses it."""
+    from getdist import MCSamples
+    rng = np.random.default_rng(2018)
+    agree = {True: 0, False: 0}
+    for trial in range(40):
+        n = int(rng.integers(20, 400))
+        w = rng.exponential(size=n) * 10 ** (-14 * rng.uniform(size=n) ** rng.integers(1, 4))
+        x = np.where(rng.uniform(size=n) < rng.uniform(0.0, 0.2), rng.uniform(1.0, 2.0, n), 0.0)
+        x[int(rng.integers(n))] = 1.5                    # never exactly constant
+        chains = {"n_params": 1, "columns": ["p", "x"], "weights": w, "loglike": np.zeros(n),
+                  "table": np.column_stack([rng.normal(size=n), x])}
+        left_out = "x" in getdist_layout.left_out_columns(chains)
+        samples = MCSamples(samples=chains["table"], weights=w, names=["p", "x"],
+                            settings={"ignore_rows": 0})
+        try:
+            samples.getMargeStats()
+            refused = False
+        except MCSamplesError:
+            refused = True
+        assert left_out == refused, trial
+        agree[refused] += 1
+    assert agree[True] >= 5 and agree[False] >= 5       # both outcomes were exercised

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import output
-from .columns import label, posterior_mask, weighted_quantiles
+from .columns import label, posterior_mask
 
 GETDIST_DIR = "getdist"
 GETDIST_ROOT = "lmt"
@@ -17,6 +17,16 @@ GETDIST_RANGE_CONFIDENCE = 0.001
 
 def _getdist_label(text):
     return text.replace("$", "").replace("[", r"\,[").strip()
+
+
+def step_quantiles(values, weights, quantiles):
+    """Weighted quantiles without interpolation, as getdist takes them: the smallest value
+    whose cumulative weight reaches q (interpolating between neighbours would turn a single
+    point of weight 1e-13 into a nonzero 99.9 % quantile)."""
+    order = np.argsort(values)
+    cdf = np.cumsum(np.asarray(weights, float)[order])
+    idx = np.searchsorted(cdf, np.asarray(quantiles) * cdf[-1], side="left")
+    return np.asarray(values)[order][np.minimum(idx, len(cdf) - 1)]
 
 
 def left_out_columns(chains, keep=None):
@@ -32,7 +42,7 @@ def left_out_columns(chains, keep=None):
         if not np.all(np.isfinite(col)):
             out[name] = "not finite at every posterior point"
             continue
-        lo, hi = weighted_quantiles(col, w, [GETDIST_RANGE_CONFIDENCE, 1 - GETDIST_RANGE_CONFIDENCE])
+        lo, hi = step_quantiles(col, w, [GETDIST_RANGE_CONFIDENCE, 1 - GETDIST_RANGE_CONFIDENCE])
         if not hi > lo:
             out[name] = f"constant ({lo:.6g}) over the central 99.8 % of the posterior"
     return out
