@@ -162,3 +162,15 @@ def test_left_out_rule_agrees_with_getdist_on_random_weightings():
         assert left_out == refused, trial
         agree[refused] += 1
     assert agree[True] >= 5 and agree[False] >= 5       # both outcomes were exercised
+
+
+def test_anesthetic_reads_both_roots_with_the_summary_means(run_dir):
+    from anesthetic import read_chains
+    summary = output.read_json(run_dir / output.SUMMARY)
+    for root in (run_dir / "getdist" / "lmt", run_dir / output.ROOT):
+        samples = read_chains(str(root))
+        for p in summary["free_parameters"]:
+            assert float(samples[p].mean()) == pytest.approx(summary["parameters"][p]["mean"],
+                                                             rel=1e-9)
+            assert float(samples[p].std()) == pytest.approx(summary["parameters"][p]["std"],
+                                                            rel=0.05)
