@@ -76,8 +76,28 @@ class EmceeAdapter(SamplerAdapter):
         except Exception:   # too short a chain: report nothing rather than fail
             tau = None
         weights = np.full(len(chain), 1.0 / len(chain))
+        ess = chain_ess(nwalkers, s["nsteps"] - burn, tau)
         return SamplerResult(samples=chain, weights=weights, loglike=np.asarray(loglike, float),
                              info={"nwalkers": nwalkers, "burn_in_steps": burn,
                                    "acceptance_fraction": float(np.mean(
                                        sampler.acceptance_fraction)) if remaining > 0 else None,
-                                   "autocorr_time": tau}), posterior
+                                   "autocorr_time": tau, **ess}), posterior
+
+
+MIN_TAUS = 50     # a chain shorter than ~50 τ gives unreliable τ and intervals (emcee docs)
+
+
+def chain_ess(nwalkers, kept_steps, tau):
+    """Effective sample size from the integrated autocorrelation time τ [steps]:
+    walkers × kept steps / max τ (the slowest parameter); warns when kept < 50 τ."""
+    if not tau or not np.all(np.isfinite(tau)):
+        return {"effective_sample_size": None, "chain_over_tau": None}
+    worst = max(tau)
+    ratio = kept_steps / worst
+    if ratio < MIN_TAUS:
+        import sys
+        print(f"[lmt-scan] warning: emcee chain after burn-in is {kept_steps} steps = "
+              f"{ratio:.0f} τ (τ = {worst:.0f} steps), shorter than {MIN_TAUS} τ: raise "
+              "sampler.nsteps", file=sys.stderr, flush=True)
+    return {"effective_sample_size": float(nwalkers * kept_steps / worst),
+            "chain_over_tau": float(ratio)}
