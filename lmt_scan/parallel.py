@@ -58,13 +58,17 @@ class WorkerLost(Exception):
     """A pool worker died (killed, out of memory): the run stops, its checkpoint stays."""
 
 
-def _ignore_stop_signals():
-    """Pool-worker initialiser: Ctrl-C and SIGTERM sent to the whole process group are
+def _init_worker():
+    """Pool-worker initialiser.  Ctrl-C and SIGTERM sent to the whole process group are
     the master's to handle (it checkpoints and stops the workers); a worker that obeyed
-    them would die mid-task and leave the master waiting."""
+    them would die mid-task and leave the master waiting.  Workers are forked on first
+    use, so they start from the master's counters: reset them (no double counting)."""
     import signal
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if _POSTERIOR is not None:
+        _POSTERIOR.ncall = 0
+        _POSTERIOR.reasons.clear()
 
 
 def _run_chunk(func, chunk):
@@ -213,7 +217,7 @@ def pool_for(posterior, jobs=1):
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")   # workers inherit the Posterior
         executor = ProcessPoolExecutor(jobs, mp_context=context,
-                                       initializer=_ignore_stop_signals)
+                                       initializer=_init_worker)
         try:
             yield CountingPool(executor, posterior, jobs), True
         finally:
