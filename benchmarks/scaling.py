@@ -1,12 +1,14 @@
 """Wall time and likelihood evaluations per second for 1 process, a local pool and MPI ranks.
 
-    python benchmarks/scaling.py [RUN.yaml ...]      (default: quickstart and paper_full)
+    python benchmarks/scaling.py [RUN.yaml ...]      (default: quickstart, paper_full and
+                                                      paper_full + a 5 ms likelihood)
 
 Each configuration runs the card into a temporary directory (same seed) and reads the
 sampler's own numbers back from run_info.json.  Parallel efficiency = speed-up / workers.
 """
 import json
 import shutil
+import yaml
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,22 @@ def main(cards):
                   f"({workers} worker{'s' if workers > 1 else ''})")
 
 
+def slow_card(directory, cost_ms=5.0):
+    """paper_full plus the benchmark-only SlowLikelihood (an expensive observable)."""
+    card = yaml.safe_load((REPO / "runs" / "paper_full.yaml").read_text())
+    card["name"] = "paper_full_slow"
+    card["likelihoods"]["slow"] = {
+        "plugin": f"{REPO / 'benchmarks' / 'slow_likelihood.py'}:SlowLikelihood",
+        "cost_ms": cost_ms}
+    path = Path(directory) / "paper_full_slow.yaml"
+    path.write_text(yaml.safe_dump(card, sort_keys=False))
+    return path
+
+
 if __name__ == "__main__":
-    default = [REPO / "runs" / "quickstart.yaml", REPO / "runs" / "paper_full.yaml"]
-    main(sys.argv[1:] or [c for c in default if c.exists()])
+    if sys.argv[1:]:
+        main(sys.argv[1:])
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            main([REPO / "runs" / "quickstart.yaml", REPO / "runs" / "paper_full.yaml",
+                  slow_card(tmp)])
