@@ -179,3 +179,21 @@ def test_resume_after_sigkill(tmp_path):
     assert abs(info["logz"] - other["logz"]) < 3 * np.hypot(info["logz_err"], other["logz_err"])
     # calls of the resumed run = a fresh run's, give or take the killed part's redone calls
     assert info["ncall"] == pytest.approx(other["ncall"], rel=0.2)
+
+
+def test_mpiexec_two_ranks_agrees_with_serial(quick, tmp_path):
+    """Under mpiexec MultiNest runs (serially, in rank 0's child) with the same seed: the
+    same chain as the serial run (MultiNest's own MPI parallelism is not used yet)."""
+    import shutil
+    mpiexec = shutil.which("mpiexec")
+    assert mpiexec, "mpiexec missing (.ci/run installs OpenMPI)"
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    out = tmp_path / "mpi"
+    res = subprocess.run([mpiexec, "-n", "2", "--oversubscribe", sys.executable, "-m", "lmt_scan",
+                          "run", str(QUICKSTART), "--sampler", "multinest", "--output", str(out),
+                          "--quiet"], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                         env=env)
+    assert res.returncode == 0, res.stderr
+    a, b = run_info(out), run_info(quick[0])
+    assert a["logz"] == pytest.approx(b["logz"], abs=1e-9) and a["ncall"] == b["ncall"]
+    assert np.allclose(np.loadtxt(out / "lmt-.txt"), np.loadtxt(quick[0] / "lmt-.txt"))

@@ -51,6 +51,7 @@ def import_pymultinest():
     process when it cannot load the library itself)."""
     if not multinest_build.preload():
         raise SamplerUnavailable(INSTALL_HINT, field="sampler.name")
+    multinest_build.preload(mpi=True)   # pymultinest loads it too when under mpiexec
     try:
         import pymultinest   # noqa: F401
     except SystemExit:
@@ -142,7 +143,8 @@ def _child(posterior, basename, seed, settings, resume, progress, counts_file, b
                     importance_nested_sampling=settings["importance_nested_sampling"],
                     max_iter=settings["max_iter"], seed=multinest_seed(seed), resume=resume,
                     verbose=True, init_MPI=False, dump_callback=dump,
-                    log_zero=-1e300)   # rejected points (LOG_ZERO) keep their prior mass
+                    log_zero=-1e300,
+                    use_MPI=False)   # under mpiexec the other ranks serve lmt-scan's pool   # rejected points (LOG_ZERO) keep their prior mass
     _write_counts(counts_file, before, posterior)
     sys.stdout.flush()
     os._exit(0)        # skip the parent's atexit handlers (we are a fork)
