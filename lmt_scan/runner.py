@@ -132,9 +132,7 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
         raise RunFailed("every point was rejected, no posterior: rejections by reason "
                         + (", ".join(f"{k}: {v}" for k, v in counts.items()) or "none counted")
                         + "; nothing written")
-    warnings = rejection_warnings(posterior.reasons, result.ncall)
-    for line in warnings:
-        log(line, quiet)
+    warnings = rejection_warnings(posterior.reasons, result.ncall)   # printed by the summary
 
     table = derived_table(posterior, result.samples, result.loglike, quiet)
     columns = list(PARAMETERS) + derived_columns(list(config.likelihoods))
@@ -153,5 +151,5 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
     }
     output.write_json(out_dir / output.RUN_INFO, run_info)
     summary = analysis.analyze_run(out_dir)
-    log(f"ln Z = {summary.get('logz')}", quiet)
+    log(analysis.format_summary(summary), quiet)   # the same text `analyze` and the report show
     return out_dir

@@ -72,7 +72,7 @@ def test_rejection_warning_on_console(tmp_path):
     card = small_card(tmp_path)
     result = run_cli("run", card)
     assert result.returncode == 0, result.stderr
-    assert "warning: 'pseudo_dirac_violated' rejected" in result.stderr
+    assert "rejected by 'pseudo_dirac_violated'" in result.stderr + result.stdout
 
 
 def test_every_point_rejected_fails_with_counts(tmp_path):
