@@ -39,7 +39,7 @@ CASES = [
     ("missing parameter", {"parameters": {k: v for k, v in PARAMS_OK.items() if k != "M1"}},
      ["parameters.M1", "missing"]),
     ("unknown parameter", _with_params(m_chi=3), ["parameters.m_chi", "unknown parameter"]),
-    ("unknown sampler", {"sampler": {"name": "ultranest"}}, ["sampler.name", "unknown sampler"]),
+    ("unknown sampler", {"sampler": {"name": "no_such_sampler"}}, ["sampler.name", "unknown sampler"]),
     ("bad sampler setting", {"sampler": {"name": "dynesty", "nlive": -3}}, ["sampler.nlive", ">= 10"]),
     ("unknown sampler setting", {"sampler": {"name": "emcee", "nlive": 100}},
      ["sampler.nlive", "unknown option"]),
@@ -381,7 +381,7 @@ ARGV_CASES = [  # (id, extra arguments, fragment)
     ("--set unknown key", ["--set", "samplr.nlive=40"], "samplr"),
     ("--seed negative", ["--seed", "-3"], "--seed"),
     ("--jobs 0", ["--jobs", "0"], "--jobs"),
-    ("--sampler unknown", ["--sampler", "ultranest"], "unknown sampler"),
+    ("--sampler unknown", ["--sampler", "no_such_sampler"], "unknown sampler"),
 ]
 
 
