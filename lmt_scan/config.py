@@ -257,6 +257,18 @@ def _sampler(spec, override=None):
     return name, cls.validate(spec)
 
 
+def _with_sampler(raw, name):
+    """The card with sampler ``name``; the card's settings are dropped if they are another's."""
+    spec = raw.get("sampler")
+    if isinstance(spec, str) or spec is None:
+        card_name = spec or DEFAULT_SAMPLER
+    elif isinstance(spec, dict):
+        card_name = spec.get("name", DEFAULT_SAMPLER)
+    else:
+        return raw   # not a sampler spec: _sampler reports it
+    return raw if card_name == name else {**raw, "sampler": {"name": name}}
+
+
 def load_run_card(path, output_override=None, sampler_override=None, overwrite=False,
                   seed_override=None, overrides=()):
     """Read and validate the run card at ``path`` → RunConfig (ConfigError on any problem).
@@ -266,6 +278,8 @@ def load_run_card(path, output_override=None, sampler_override=None, overwrite=F
     """
     where = str(path)
     raw = read_yaml(path)
+    if sampler_override:   # before --set, so `--sampler X --set sampler.k=v` keeps k
+        raw = _with_sampler(raw, sampler_override)
     if overrides:
         raw = apply_overrides(raw, overrides)
         where = f"{where} (with --set)"

@@ -122,3 +122,13 @@ def test_remaining_time_estimate(monkeypatch):
         if i in (stop // 2, 3 * stop // 4):
             left = float(text.split("~")[1].split(" s")[0])
             assert abs(left - (stop - i) * 1e-3) < 0.1 * (stop - i) * 1e-3 + 1, (i, text)
+
+
+def test_sampler_flag_keeps_set_values(tmp_path):
+    # `--sampler X --set sampler.k=v`: the override of the sampler must not drop k (it did)
+    from lmt_scan.config import load_run_card
+    for name, key, value in (("emcee", "nwalkers", 24), ("dynesty", "nlive", 123),
+                             ("emcee", "nsteps", 321)):
+        config = load_run_card(REPO / "runs" / "quickstart.yaml", sampler_override=name,
+                               overrides=[f"sampler.{key}={value}"])
+        assert config.sampler_name == name and config.sampler_settings[key] == value
