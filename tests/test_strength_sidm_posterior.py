@@ -61,14 +61,26 @@ def _maxwell_boltzmann_average(point, v_mean):
 
 
 @pytest.mark.parametrize("params", [(10.0, 5e-4, 20.0, 20.0), (10.0, 5e-4, 10.0, 10.0),
-                                    (50.0, 7e-4, 80.0, 40.0), (20.0, 4e-4, 30.0, 60.0),
-                                    # a paper_full posterior sample (b = 29, k̄ = 0.22 at 30 km/s)
-                                    (10.47229, 2.828708e-4, 16.86275, 72.80249)])
+                                    (50.0, 7e-4, 80.0, 40.0), (20.0, 4e-4, 30.0, 60.0)])
 def test_maxwell_boltzmann_average_by_hand(params):
     point = ModelPoint(*params)
     for key, v_mean in (("v30", 30.0), ("v200", 200.0), ("v1000", 1000.0)):
         expected = _maxwell_boltzmann_average(point, v_mean)
         assert point["sigmav_over_M"][key] == approx(expected, rel=0.03), key
+
+
+def test_average_at_a_resonant_posterior_sample_against_the_direct_solver():
+    # a paper_full posterior sample (b = 29, k̄ = 0.22 at 30 km/s) sits on a resonance the
+    # fixed-v table does not resolve, so the hand average of the table's σ_T(v) is no reference
+    # there (−22 %): compare the table's ⟨σ_T v⟩ with the direct solver integrated densely.
+    # The bound is the measured error of this b region (tables/sidm/README, issue 12 open:
+    # today −8.8 % at 30 km/s; the shipped chain before commit 2460839 was −22 %).
+    from lmt_scan.tables.sidm.validation import compare
+    b, fixed, average = compare(((10.47229, 2.828708e-4, 16.86275, 72.80249),
+                                 np.array([30.0, 200.0, 1000.0]), 80))
+    assert 25 < b < 35
+    assert np.all(np.abs(average) < 0.10), average
+    assert np.all(np.abs(fixed) < 0.05), fixed
 
 
 def test_sidm_halos_loglike_by_hand():
