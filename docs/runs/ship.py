@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from lmt_scan import output
+from lmt_scan.point import PARAMETERS
 
 
 def ship(run_dir, dest_root, min_weight=1e-4):
@@ -27,7 +28,11 @@ def ship(run_dir, dest_root, min_weight=1e-4):
     keep = chain[:, 0] >= min_weight * chain[:, 0].max()
     rows = chain[keep]
     rows[:, 0] /= rows[:, 0].sum()
-    text = "\n".join(" ".join(f"{v:.7g}" for v in row) for row in rows) + "\n"
+    # weight, −2 ln L and the parameters keep 12 digits: re-evaluating a sample near a threshold
+    # (Γ_ϕ at m_ϕ ≈ m_Z′) from 7-digit parameters moved it by 3e-4; derived columns keep 7
+    lead = 2 + len(PARAMETERS)
+    text = "\n".join(" ".join([f"{v:.12g}" for v in row[:lead]] + [f"{v:.7g}" for v in row[lead:]])
+                      for row in rows) + "\n"
     output.atomic_write(dest / output.CHAIN, text)
     print(f"{dest}: {keep.sum()} of {len(chain)} samples "
           f"(weight kept {chain[keep, 0].sum() / chain[:, 0].sum():.5f})")
