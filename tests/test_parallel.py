@@ -168,9 +168,15 @@ def test_ctrl_c_to_the_process_group_with_jobs_stops_cleanly(tmp_path):
 def test_dead_worker_ends_the_run_and_resume_works_serially(tmp_path):
     """A killed pool worker: one clear line within seconds, exit 1, checkpoint kept; the
     checkpoint then resumes with another worker count (serial) to a finished run."""
-    card = _slow_card(tmp_path, cost_ms=10)
+    card = _slow_card(tmp_path, cost_ms=40)
     proc = _start(card, "--jobs", "2", "--quiet")
-    time.sleep(6)
+    # kill while sampling, not by a fixed sleep (a loaded machine may still be starting, a
+    # quiet one already past sampling): once the first checkpoint exists, and after a fresh
+    # batch has gone out to the workers
+    deadline = time.monotonic() + 120
+    while not _checkpoints(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
     workers = _children(proc.pid)
     assert proc.poll() is None and workers, proc.communicate()
     os.kill(workers[0], signal.SIGKILL)
