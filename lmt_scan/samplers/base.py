@@ -49,8 +49,17 @@ class SamplerAdapter:
         if "run" in cls.__dict__:
             cls.run = _recording(cls.__dict__["run"])
 
+    backend_module = None   # importable name of an optional backend package
+    install_hint = None     # what to install when it is missing
+
     def check_available(self):
         """Raise SamplerUnavailable when the backend cannot run here (before any output)."""
+        if self.backend_module is None:
+            return
+        try:
+            __import__(self.backend_module)
+        except ImportError:
+            raise SamplerUnavailable(self.install_hint, field="sampler.name") from None
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         """Sample ``posterior``; ``pool`` (with ``map`` and ``size``) parallelises calls."""

@@ -7,7 +7,7 @@ birth contours, so its run directories hold no ``nested/`` samples for anestheti
 import numpy as np
 
 from ..options import Option
-from .base import SamplerAdapter, SamplerResult, SamplerUnavailable
+from .base import SamplerAdapter, SamplerResult
 
 HINT = "sampler 'nautilus' needs nautilus-sampler: pip install 'lmt-scan[nautilus]'"
 
@@ -24,11 +24,7 @@ class NautilusAdapter(SamplerAdapter):
         "n_like_max": Option(int, 2000000, "hard cap on likelihood calls", minimum=1),
     }
 
-    def check_available(self):
-        try:
-            import nautilus   # noqa: F401
-        except ImportError:
-            raise SamplerUnavailable(HINT, field="sampler.name") from None
+    backend_module, install_hint = "nautilus", HINT
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         """Serial (a ``pool`` is passed to nautilus for likelihood calls when given)."""

@@ -8,7 +8,7 @@ UltraNest checkpoints into ``<workdir>/ultranest/`` (its own HDF5 point store) a
 import numpy as np
 
 from ..options import Option
-from .base import SamplerAdapter, SamplerResult, SamplerUnavailable
+from .base import SamplerAdapter, SamplerResult
 
 HINT = "sampler 'ultranest' needs UltraNest (GPL-3): pip install 'lmt-scan[ultranest]'"
 
@@ -23,11 +23,7 @@ class UltraNestAdapter(SamplerAdapter):
         "max_ncalls": Option(int, 2000000, "hard cap on likelihood calls", minimum=1),
     }
 
-    def check_available(self):
-        try:
-            import ultranest   # noqa: F401
-        except ImportError:
-            raise SamplerUnavailable(HINT, field="sampler.name") from None
+    backend_module, install_hint = "ultranest", HINT
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         """Serial; UltraNest's own MPI support is not used."""
