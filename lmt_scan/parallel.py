@@ -58,7 +58,23 @@ class WorkerLost(Exception):
     """A pool worker died (killed, out of memory): the run stops, its checkpoint stays."""
 
 
-def _init_worker():
+def _die_with_parent(master_pid):
+    """Linux: SIGKILL this worker when the master dies.  Workers ignore SIGTERM and hold
+    their own copy of the task pipe, so a master killed by SIGKILL (or the OOM killer)
+    would otherwise leave them waiting for tasks forever."""
+    import ctypes
+    import signal
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):   # not Linux: no such call, orphans stay possible
+        return
+    if os.getppid() != master_pid:      # the master died before the call above
+        os._exit(1)
+
+
+def _init_worker(master_pid):
     """Pool-worker initialiser.  Ctrl-C and SIGTERM sent to the whole process group are
     the master's to handle (it checkpoints and stops the workers); a worker that obeyed
     them would die mid-task and leave the master waiting.  Workers are forked on first
@@ -66,6 +82,7 @@ def _init_worker():
     import signal
     for name in ("SIGINT", "SIGTERM"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
+    _die_with_parent(master_pid)
     if _POSTERIOR is not None:
         _POSTERIOR.ncall = 0
         _POSTERIOR.reasons.clear()
@@ -217,7 +234,7 @@ def pool_for(posterior, jobs=1):
         from concurrent.futures import ProcessPoolExecutor
         context = multiprocessing.get_context("fork")   # workers inherit the Posterior
         executor = ProcessPoolExecutor(jobs, mp_context=context,
-                                       initializer=_init_worker)
+                                       initializer=_init_worker, initargs=(os.getpid(),))
         try:
             yield CountingPool(executor, posterior, jobs), True
         finally:

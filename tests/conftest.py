@@ -9,6 +9,11 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Cobaya initialises MPI on import (a singleton world); its PMIX_* variables then leak into
+# every subprocess a later test starts, which would take itself for an mpiexec rank.  The
+# MPI tests launch their own mpiexec and do not need MPI in this process.
+os.environ.setdefault("COBAYA_NOMPI", "1")
+
 
 def small_card(tmp_path, name="small", **overrides):
     """A fast 2-parameter card; ``overrides`` replace top-level sections."""

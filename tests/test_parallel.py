@@ -120,10 +120,12 @@ def _slow_card(tmp_path, cost_ms):
 
 
 def _start(card, *args):
-    """``lmt-scan run`` in its own process group (so a signal reaches it and its workers)."""
+    """``lmt-scan run`` in its own process group (so a signal reaches it and its workers),
+    without this process's MPI variables (else the child joins a dead MPI singleton and its
+    first child is an MPI helper, not a pool worker)."""
     return subprocess.Popen([sys.executable, "-m", "lmt_scan", "run", str(card), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO, start_new_session=True)
+                            cwd=REPO, start_new_session=True, env=_clean_env())
 
 
 def _children(pid):
@@ -196,3 +198,32 @@ def test_dead_worker_ends_the_run_and_resume_works_serially(tmp_path):
 def test_jobs_must_be_positive(tmp_path):
     result = run_cli("run", small_card(tmp_path), "--jobs", "0")
     assert result.returncode == 2 and "--jobs" in result.stderr
+
+
+def _alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_die_with_a_killed_master(tmp_path):
+    """Workers ignore SIGTERM (the master's to handle): a master killed by SIGKILL or the
+    OOM killer must not leave them waiting for tasks for ever."""
+    card = _slow_card(tmp_path, cost_ms=40)
+    proc = _start(card, "--jobs", "2", "--quiet")
+    deadline = time.monotonic() + 120
+    while not _checkpoints(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert proc.poll() is None and len(workers) == 2, proc.communicate()
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors
