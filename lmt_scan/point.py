@@ -8,6 +8,8 @@ cached too, so every plugin sees the same reason.
 """
 import math
 
+import numpy as np
+
 from .derived import DERIVED, SETTINGS
 from .errors import ConfigError, PointRejected
 from .options import validate_options
@@ -96,48 +98,189 @@ class ModelPoint:
 class ModelBatch:
     """N points of parameter space evaluated together (arrays in the units of ModelPoint).
 
-    Row ``i`` is the :class:`ModelPoint` ``batch.point(i)`` (None where the parameters
-    themselves are rejected, reason in ``batch.rejected[i]``): derived quantities come from
-    the same registry of providers, so a batch never holds a second copy of the physics and
-    a value in row ``i`` is bit-identical to the one of the lone point.
+    ``batch[name]`` is derived quantity ``name`` on every row: an array (dict of arrays
+    for keyed quantities) with NaN where a row is rejected, the reason in
+    ``batch.reasons(name)``.  Providers with a batched form (``compute_batch``) evaluate
+    all rows in one call of the same array physics functions ModelPoint's providers use;
+    the others run row by row on ``batch.point(i)``, a ModelPoint reading the quantities
+    already computed for the batch.  A row's reason is the one the lone point would give:
+    a dependency's reason first (in the order the provider reads them), then its own.
     """
 
-    __slots__ = ("params", "settings", "n", "rejected", "_points")
+    __slots__ = ("params", "settings", "n", "rejected", "_points", "_values", "_reasons",
+                 "_reading")
 
     def __init__(self, rows, settings=None):
-        """``rows``: sequence of dicts with the four parameters."""
+        """``rows``: a sequence of dicts with the four parameters, or a dict of arrays."""
         self.settings = settings if settings is not None else model_settings()
-        self.n = len(rows)
-        self.params = {name: [float(row[name]) for row in rows] for name in PARAMETERS}
+        if isinstance(rows, dict):
+            self.params = {name: np.array(rows[name], dtype=float).reshape(-1)
+                           for name in PARAMETERS}
+        else:
+            self.params = {name: np.array([row[name] for row in rows], dtype=float)
+                           for name in PARAMETERS}
+        self.n = len(self.params["m_Zp"])
         self.rejected = [None] * self.n
+        for name, value in self.params.items():      # same order and test as ModelPoint
+            bad = ~(np.isfinite(value) & (value > 0.0))
+            for i in np.flatnonzero(bad):
+                self.rejected[i] = self.rejected[i] or f"nonpositive_{name}"
+        if any(self.rejected):
+            # rejected rows get harmless numbers: their values are never read
+            bad = np.array([r is not None for r in self.rejected])
+            for value in self.params.values():
+                value[bad] = 1.0
         self._points = [None] * self.n
-        for i, row in enumerate(rows):
-            try:
-                self._points[i] = ModelPoint.from_dict(row, self.settings)
-            except PointRejected as rejected:
-                self.rejected[i] = rejected.reason
+        self._values, self._reasons = {}, {}
+        self._reading = []          # dependency lists of the providers being evaluated
 
     def __len__(self):
         return self.n
 
+    # parameters in the physics unit system (GeV), as for ModelPoint
+    @property
+    def m_Zp_GeV(self):
+        return self.params["m_Zp"] * MeV_in_GeV
+
+    @property
+    def m_phi_GeV(self):
+        return self.params["m_phi"] * MeV_in_GeV
+
+    @property
+    def M1_GeV(self):
+        return self.params["M1"]
+
+    @property
+    def g_p(self):
+        return self.params["g_p"]
+
+    def __getitem__(self, name):
+        if name not in self._values:
+            self._compute(name)
+        if self._reading:
+            self._reading[-1].append(name)
+        return self._values[name]
+
+    def reasons(self, name):
+        """Per-row rejection reasons of derived quantity ``name``: an object array holding
+        None, the reason (str), or the exception a row-by-row provider raised."""
+        if name not in self._values:
+            self._compute(name)
+        return self._reasons[name]
+
+    def _compute(self, name):
+        if name not in DERIVED:
+            raise KeyError(f"unknown derived quantity {name!r}")
+        quantity = DERIVED[name]
+        if quantity.compute_batch is None:
+            values, reasons = self._row_by_row(quantity)
+        else:
+            self._reading.append([])
+            try:
+                with np.errstate(all="ignore"):   # rejected rows carry NaN through
+                    out = quantity.compute_batch(self)
+            finally:
+                read = self._reading.pop()
+            values, own = out if isinstance(out, tuple) else (out, None)
+            reasons = np.array(self.rejected, dtype=object)
+            for why in [self._reasons[dep] for dep in dict.fromkeys(read)] + \
+                    ([np.asarray(own, dtype=object)] if own is not None else []):
+                take = _is_none(reasons) & ~_is_none(why)
+                reasons[take] = why[take]
+            values = _blank_rejected(values, reasons)
+        self._values[name], self._reasons[name] = values, reasons
+
+    def _row_by_row(self, quantity):
+        """(values, reasons) of a provider without a batched form, one row at a time."""
+        reasons = np.array(self.rejected, dtype=object)
+        rows = []
+        for i in range(self.n):
+            if reasons[i] is not None:
+                rows.append(None)
+                continue
+            try:
+                rows.append(self.point(i)[quantity.name])
+            except PointRejected as rejected:
+                rows.append(None)
+                reasons[i] = rejected.reason
+            except Exception as exc:   # kept for the plugin that reads it (counted there)
+                rows.append(None)
+                reasons[i] = exc
+        if quantity.keys:
+            values = {key: np.array([math.nan if row is None else float(row[key])
+                                     for row in rows]) for key in quantity.keys}
+        else:
+            values = np.array([math.nan if row is None else float(row) for row in rows])
+        return values, reasons
+
     def point(self, i):
-        """The ModelPoint of row ``i`` (its derived quantities cached with the batch)."""
+        """The ModelPoint of row ``i`` (None if its parameters are rejected); it reads the
+        quantities the batch computes in one go from the batch."""
+        if self.rejected[i] is not None:
+            return None
+        if self._points[i] is None:
+            self._points[i] = _BatchRow(self, i)
         return self._points[i]
+
+    def column(self, name, rows):
+        """(values on ``rows``, their reasons as an object array or None if none is
+        rejected) of derived quantity ``name`` — what a batched plugin reads."""
+        values, reasons = self[name], self.reasons(name)
+        why = reasons[rows]
+        picked = ({key: value[rows] for key, value in values.items()}
+                  if isinstance(values, dict) else values[rows])
+        return picked, (None if _is_none(why).all() else why)
 
     def values(self, name, rows=None):
         """(values, reasons) of derived quantity ``name`` on ``rows`` (default all):
-        lists with None as value and the reason string where the physics rejects a row."""
-        values, reasons = [], []
-        for i in range(self.n) if rows is None else rows:
-            point = self._points[i]
-            if point is None:
-                values.append(None)
-                reasons.append(self.rejected[i])
-                continue
-            try:
-                values.append(point[name])
-                reasons.append(None)
-            except PointRejected as rejected:
-                values.append(None)
-                reasons.append(rejected.reason)
-        return values, reasons
+        lists with a float (dict of floats) or None, and the reason or None."""
+        array, reasons = self[name], self.reasons(name)
+        rows = range(self.n) if rows is None else rows
+        out = [None if reasons[i] is not None else _row_value(array, i) for i in rows]
+        return out, [reasons[i] for i in rows]
+
+
+def _is_none(reasons):
+    """Boolean mask of the rows of an object array of reasons that hold None."""
+    return np.equal(reasons, None)
+
+
+def _row_value(values, i):
+    if isinstance(values, dict):
+        return {key: float(value[i]) for key, value in values.items()}
+    return float(values[i])
+
+
+def _blank_rejected(values, reasons):
+    """``values`` as float arrays with NaN on the rejected rows."""
+    bad = ~_is_none(reasons)
+    if isinstance(values, dict):
+        return {key: _blank_rejected(value, reasons) for key, value in values.items()}
+    values = np.array(values, dtype=float).reshape(len(reasons))
+    values[bad] = math.nan
+    return values
+
+
+class _BatchRow(ModelPoint):
+    """Row ``i`` of a ModelBatch as a ModelPoint: quantities with a batched form (or already
+    computed for the batch) come from the batch arrays, the others are computed here."""
+
+    __slots__ = ("batch", "row")
+
+    def __init__(self, batch, i):
+        self.batch, self.row = batch, i
+        self.params = {name: float(batch.params[name][i]) for name in PARAMETERS}
+        self.settings = batch.settings
+        self._cache = {}
+
+    def __getitem__(self, name):
+        batch = self.batch
+        if name not in self._cache and name in DERIVED and (
+                name in batch._values or DERIVED[name].compute_batch is not None):
+            values = batch[name]
+            why = batch.reasons(name)[self.row]
+            if isinstance(why, Exception):      # a provider's bug: raised as in ModelPoint
+                raise why
+            self._cache[name] = PointRejected(why) if why is not None else \
+                _row_value(values, self.row)
+        return ModelPoint.__getitem__(self, name)

@@ -69,25 +69,56 @@ def plugin_value(label, raw):
 
 def evaluate_batch(rows, likelihoods, settings):
     """Batched :func:`evaluate_point` (stopping at the first rejection) on ``rows`` (dicts of
-    the four parameters): ``(totals, reasons)`` lists, row by row identical to the scalar
-    path — each plugin's ``loglike_batch`` sees only the rows still alive, in plugin order."""
-    batch = ModelBatch(rows, settings)
-    reasons = list(batch.rejected)
+    the four parameters, a dict of arrays, or a ModelBatch): ``(totals, reasons)`` lists, row
+    by row identical to the scalar path — each plugin's ``loglike_batch`` sees only the rows
+    still alive, in plugin order."""
+    batch = rows if isinstance(rows, ModelBatch) else ModelBatch(rows, settings)
+    reasons = np.array(batch.rejected, dtype=object)
     if settings["require_relic"]:
-        alive = [i for i in range(batch.n) if reasons[i] is None]
-        for i, why in zip(alive, batch.values("y", alive)[1]):
-            reasons[i] = why
-    totals = [0.0] * batch.n
+        why = batch.reasons("y")
+        for i in np.flatnonzero(_alive(reasons) & ~_alive(why)):
+            if not isinstance(why[i], str):
+                raise why[i]                   # as the scalar path: a bug, not a rejection
+            reasons[i] = why[i]
+    totals = np.zeros(batch.n)
     for label, likelihood in likelihoods.items():
-        alive = [i for i in range(batch.n) if reasons[i] is None]
-        if not alive:
+        alive = np.flatnonzero(_alive(reasons))
+        if not alive.size:
             break
-        for i, raw in zip(alive, likelihood.loglike_batch(batch, alive)):
-            value, why = plugin_value(label, float(raw) if not isinstance(raw, (str, Exception))
-                                      else raw)
-            totals[i] += value
-            reasons[i] = why
-    return [t if r is None else -math.inf for t, r in zip(totals, reasons)], reasons
+        values, why = plugin_values(label, likelihood.loglike_batch(batch, alive), alive.size)
+        totals[alive] += values
+        rejected = ~_alive(why)
+        reasons[alive[rejected]] = why[rejected]
+    totals[~_alive(reasons)] = -math.inf
+    return totals.tolist(), reasons.tolist()
+
+
+def _alive(reasons):
+    return np.equal(reasons, None)
+
+
+def plugin_values(label, raw, n):
+    """(log L array, reasons object array) from a plugin's batched answer: a list as
+    :meth:`~lmt_scan.plugins.Likelihood.loglike_batch` returns, or ``(values, reasons)``
+    arrays (reasons None, or per row None / a reason / an Exception).  Same rules as
+    :func:`plugin_value`."""
+    if not isinstance(raw, tuple):
+        pairs = [plugin_value(label, r if isinstance(r, (str, Exception)) else float(r))
+                 for r in raw]
+        return (np.array([p[0] for p in pairs], dtype=float),
+                np.array([p[1] for p in pairs], dtype=object))
+    values, given = raw
+    values = np.array(values, dtype=float).reshape(n)
+    reasons = np.full(n, None, dtype=object)
+    for bad, why in ((np.isnan(values), f"{label}:nan"),
+                     (values == -math.inf, f"{label}:-inf"),
+                     (values == math.inf, f"{label}:+inf")):
+        reasons[bad] = why
+    if given is not None:
+        for i in np.flatnonzero(~_alive(given)):
+            reasons[i] = plugin_value(label, given[i])[1]
+    values[~_alive(reasons)] = -math.inf
+    return values, reasons
 
 
 class Posterior:
@@ -111,6 +142,13 @@ class Posterior:
         """Dict of all four parameters from the free-parameter vector ``theta``."""
         values = dict(self.fixed)
         values.update(zip(self.free, (float(t) for t in theta)))
+        return values
+
+    def param_arrays(self, thetas):
+        """{parameter: array} of all four parameters from rows of free parameters."""
+        thetas = np.array(thetas, dtype=float).reshape(-1, self.ndim)
+        values = {p: np.full(len(thetas), float(v)) for p, v in self.fixed.items()}
+        values.update((p, thetas[:, j]) for j, p in enumerate(self.free))
         return values
 
     def prior_transform(self, u):
@@ -149,7 +187,7 @@ class Posterior:
     def loglike_batch(self, thetas):
         """Total log L at each row of ``thetas`` (N × ndim), −∞ with the reasons counted;
         row by row equal to :meth:`loglike`."""
-        totals, reasons = evaluate_batch([self.params(t) for t in thetas], self.likelihoods,
+        totals, reasons = evaluate_batch(self.param_arrays(thetas), self.likelihoods,
                                          self.settings)
         self.ncall += len(totals)
         self.reasons.update(r for r in reasons if r is not None)

@@ -6,6 +6,13 @@ its unit.  :class:`~lmt_scan.point.ModelPoint` computes each at most once per po
 Providers are thin: they call pure functions of ``lmt_scan.physics`` with the
 point's parameters in GeV and convert units at the edge.
 
+A quantity may also have a batched form ``compute_batch(batch)`` (attached with
+:func:`batch_form`) evaluating every row of a :class:`~lmt_scan.point.ModelBatch` at once:
+it returns an array (or a dict of arrays), or ``(values, reasons)`` with ``reasons`` an
+object array holding the rejection reason (str) or None per row.  It calls the same
+physics functions as ``compute`` — those take numpy arrays — so the batch never holds a
+second copy of a formula.  Quantities without one are evaluated row by row.
+
 A model setting is a run-card value under ``model:`` (e.g. the freeze-out x_f)
 that providers read from ``point.settings``.
 """
@@ -19,6 +26,7 @@ class DerivedQuantity:
     """A registered derived quantity: ``name``, ``unit``, ``doc`` and ``compute``."""
 
     def __init__(self, name, unit, doc, compute, keys=None, store=True):
+        self.compute_batch = None                    # set by :func:`batch_form`
         self.name = name
         self.unit = unit
         self.doc = doc
@@ -41,6 +49,14 @@ def derived_quantity(name, unit, doc, keys=None, store=True):
         DERIVED[name] = DerivedQuantity(name, unit, doc, compute, keys, store)
         return compute
     return register
+
+
+def batch_form(name):
+    """Decorator attaching ``compute_batch(batch)`` to the registered quantity ``name``."""
+    def attach(compute_batch):
+        DERIVED[name].compute_batch = compute_batch
+        return compute_batch
+    return attach
 
 
 def model_setting(name, kind, default, doc, **limits):
