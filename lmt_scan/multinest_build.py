@@ -66,12 +66,15 @@ def library_path(mpi=False):
 
 
 def preload(mpi=False):
-    """Load libmultinest (RTLD_GLOBAL) by absolute path; True when loaded."""
+    """Load libmultinest by absolute path, so that pymultinest's load by name finds it;
+    True when loaded.  RTLD_LOCAL: the serial and the MPI library define the same symbols,
+    and with the serial one global the MPI library's ``run`` would call the serial
+    library's nestRun (a crash under mpiexec)."""
     path = library_path(mpi)
     if path is None:
         return False
     try:
-        ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
+        ctypes.CDLL(str(path), mode=ctypes.RTLD_LOCAL)
     except OSError:
         return False
     return True

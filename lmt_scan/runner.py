@@ -12,6 +12,7 @@ from . import analysis, output, rundir
 from .errors import ConfigError, RunFailed, short_repr
 from .point import PARAMETERS, PARAMETER_LABELS
 from .progress import Throttle
+from . import parallel
 from .parallel import pool_for
 from .posterior import LOG_ZERO, Posterior, derived_columns, derived_row
 from .samplers import sampler_class
@@ -69,10 +70,25 @@ def run_scan(config, resume=False, quiet=False, jobs=1):
     except ConfigError as err:
         raise err.located(where=config.path) from None
     posterior = Posterior.from_config(config)
+    if getattr(adapter, "own_mpi", False) and parallel.mpi_world_size() > 1:
+        return _run_own_mpi(config, adapter, posterior, resume, quiet)
     with pool_for(posterior, jobs) as (pool, is_master):
         if not is_master:
             return None
         return _run_master(config, adapter, posterior, pool, resume, quiet)
+
+
+def _run_own_mpi(config, adapter, posterior, resume, quiet):
+    """A sampler with its own MPI parallelism (MultiNest) under mpiexec: every rank runs
+    it; rank 0 writes, the others serve it (no Python task pool)."""
+    parallel.install(posterior)
+    if parallel.mpi_rank() != 0:
+        adapter.serve(posterior)
+        return None
+    try:
+        return _run_master(config, adapter, posterior, None, resume, quiet)
+    finally:
+        adapter.release_workers()    # the ranks still waiting when no run started
 
 
 REJECTION_WARNING = 0.20     # a single reason rejecting more than this share is reported
@@ -101,7 +117,9 @@ def _run_master(config, adapter, posterior, pool, resume, quiet):
 
 
 def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
-    workers = f", {pool.size} parallel workers" if pool is not None else ""
+    workers = f", {pool.size} parallel workers" if pool is not None else (
+        f", its own MPI on {parallel.mpi_world_size()} ranks" if parallel.mpi_world_size() > 1
+        else "")
     log(f"run '{config.name}': sampler {config.sampler_name}{workers}, free parameters "
         f"{', '.join(posterior.free)}, likelihoods {', '.join(config.likelihoods)} → {out_dir}",
         quiet)
@@ -141,7 +159,7 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
                         result.loglike, table, config.seed)
     run_info = {
         "name": config.name, "sampler": config.sampler_name, "seed": config.seed,
-        "parallel_workers": pool.size if pool is not None else 1,
+        "parallel_workers": pool.size if pool is not None else result.info.get("mpi_ranks", 1),
         "free_parameters": posterior.free, "log_axis": {p: config.priors[p].log_axis
                                                          for p in PARAMETERS},
         "logz": result.logz, "logz_err": result.logz_err, "ncall": result.ncall,

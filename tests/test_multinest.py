@@ -143,57 +143,181 @@ def test_fortran_stop_is_one_line_and_nonzero(tmp_path):
     assert not (out / "lmt-.txt").exists() and not (out / "summary.json").exists()
 
 
-def test_resume_after_sigkill(tmp_path):
-    card = tmp_path / "slow.yaml"      # the quick-start card with MultiNest, 1000 live points
+def slow_card(tmp_path, nlive=1000):
+    card = tmp_path / "slow.yaml"      # the quick-start card with MultiNest, more live points
     spec = yaml.safe_load(QUICKSTART.read_text())
-    spec["sampler"] = {"name": "multinest", "nlive": 1000}
+    spec["sampler"] = {"name": "multinest", "nlive": nlive}
     card.write_text(yaml.safe_dump(spec))
-    out = tmp_path / "out"
+    return card
+
+
+def kill_run(card, out, delay_s, timeout=240):
+    """Start a run and SIGKILL it (with its MultiNest child) ``delay_s`` after its first
+    checkpoint (None: right after the start, before any); returns the snapshot's counts at
+    the kill (None if there was none)."""
+    from lmt_scan.samplers import multinest_files
     proc = subprocess.Popen([sys.executable, "-m", "lmt_scan", "run", str(card), "--output",
                              str(out), "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    counts = out / "checkpoint" / "multinest" / "counts.json"
-    deadline = time.monotonic() + 240
-    first = None
+    base = out / "checkpoint" / "multinest"
+    deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline and proc.poll() is None and first is None:
-            if counts.is_file():          # written with MultiNest's resume files
-                first = json.loads(counts.read_text())
-            time.sleep(0.02)
+        if delay_s is None:
+            while not (base / "fortran.log").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)       # MultiNest has started: generating live points
+        else:
+            while not (base / multinest_files.SNAPSHOT).exists():
+                assert proc.poll() is None, "run finished before a checkpoint"
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            time.sleep(delay_s)
+        assert proc.poll() is None, "run finished before the kill: nothing part-way to resume"
     finally:
         os.killpg(proc.pid, signal.SIGKILL)      # the sampler's child process too
         proc.wait(timeout=60)
-    assert first is not None and proc.returncode == -signal.SIGKILL, \
-        "the run finished before a MultiNest update: nothing part-way to resume"
+    snap = multinest_files.read_snapshot(base)
+    return snap["counts"] if snap else None
+
+
+def check_resumed(out, fresh, killed_counts):
+    info = run_info(out)
+    log = (out / "checkpoint" / "multinest" / "fortran.log").read_text()
+    if killed_counts is not None:
+        assert info["sampler_info"]["resumed_from_checkpoint"]
+        assert "resuming from previous job" in log
+        # the whole run's calls: the checkpointed part's calls are included, and the
+        # resumed part made calls of its own
+        assert info["ncall"] > killed_counts["ncall"] > 0
+        for reason, n in killed_counts["reasons"].items():
+            assert info["rejections"][reason] >= n
+    else:
+        assert not info["sampler_info"]["resumed_from_checkpoint"]
+    assert sum(info["rejections"].values()) < info["ncall"]
+    assert abs(info["logz"] - fresh["logz"]) < 3 * np.hypot(info["logz_err"], fresh["logz_err"])
+    # calls of the resumed run = a fresh run's, give or take the redone iterations
+    assert info["ncall"] == pytest.approx(fresh["ncall"], rel=0.25)
+    chain = np.loadtxt(out / "lmt-.txt")
+    assert np.all(np.isfinite(chain)) and abs(chain[:, 0].sum() - 1) < 1e-9
+
+
+@pytest.fixture(scope="module")
+def slow_fresh(tmp_path_factory):
+    base = tmp_path_factory.mktemp("slow")
+    card = slow_card(base)
+    res = lmt("run", card, "--output", base / "fresh", "--quiet")
+    assert res.returncode == 0, res.stderr
+    return card, run_info(base / "fresh")
+
+
+# kill moments: before any checkpoint, at once after the first, and at random later moments
+# (any of them may land inside MultiNest's non-atomic resume-file writes)
+KILL_DELAYS = [None, 0.0] + list(np.round(np.random.default_rng().uniform(0, 2.5, 2), 2))
+
+
+@pytest.mark.parametrize("delay_s", KILL_DELAYS)
+def test_resume_after_sigkill(slow_fresh, tmp_path, delay_s):
+    card, fresh = slow_fresh
+    out = tmp_path / "out"
+    killed = kill_run(card, out, delay_s)
     assert not (out / "summary.json").exists()
     res = lmt("run", card, "--output", out, "--quiet", "--resume")
     assert res.returncode == 0, res.stderr
-    info = run_info(out)
-    log = (out / "checkpoint" / "multinest" / "fortran.log").read_text()
-    assert "resuming from previous job" in log
-    # the whole run's calls: the killed part's calls are included
-    assert info["ncall"] > first["ncall"] > 0
-    fresh = lmt("run", card, "--output", tmp_path / "fresh", "--quiet")
-    assert fresh.returncode == 0, fresh.stderr
-    other = run_info(tmp_path / "fresh")
-    assert abs(info["logz"] - other["logz"]) < 3 * np.hypot(info["logz_err"], other["logz_err"])
-    # calls of the resumed run = a fresh run's, give or take the killed part's redone calls
-    assert info["ncall"] == pytest.approx(other["ncall"], rel=0.2)
+    check_resumed(out, fresh, killed)
 
 
-def test_mpiexec_two_ranks_agrees_with_serial(quick, tmp_path):
-    """Under mpiexec MultiNest runs (serially, in rank 0's child) with the same seed: the
-    same chain as the serial run (MultiNest's own MPI parallelism is not used yet)."""
+def test_unresumable_files_are_not_taken_for_a_finished_run(slow_fresh, tmp_path):
+    """MultiNest `stop`s with exit code 0 on resume files it cannot read: the old failure
+    (a resumed run 'finishing' with the killed part's counts) needs the finished marker.
+    The snapshot is made unusable here, MultiNest's own files truncated as a kill would."""
+    from lmt_scan.samplers import multinest_files as mf
+    card, fresh = slow_fresh
+    out = tmp_path / "out"
+    assert kill_run(card, out, 0.3) is not None
+    base = out / "checkpoint" / "multinest"
+    snap = mf.read_snapshot(base)
+    # a snapshot whose live-point file is truncated: MultiNest reads fewer than nlive
+    snap["files"]["live.points"] = snap["files"]["live.points"][:1000]
+    mf.write_atomic(base / mf.SNAPSHOT, __import__("pickle").dumps(snap))
+    res = lmt("run", card, "--output", out, "--quiet", "--resume")
+    assert res.returncode == 1, res.stderr
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "MultiNest stopped" in lines[0] and "live points" in lines[0], \
+        res.stderr
+    assert not (out / "summary.json").exists()
+
+
+def mpiexec(n, *args, timeout=600):
+    """lmt-scan under mpiexec, MPI variables of this process stripped (an mpiexec that
+    inherits a pytest process's own MPI singleton exits 1 with no message)."""
     import shutil
-    mpiexec = shutil.which("mpiexec")
-    assert mpiexec, "mpiexec missing (.ci/run installs OpenMPI)"
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    out = tmp_path / "mpi"
-    res = subprocess.run([mpiexec, "-n", "2", "--oversubscribe", sys.executable, "-m", "lmt_scan",
-                          "run", str(QUICKSTART), "--sampler", "multinest", "--output", str(out),
-                          "--quiet"], capture_output=True, text=True, timeout=300, cwd=ROOT,
-                         env=env)
+    launcher = shutil.which("mpiexec")
+    assert launcher, "mpiexec missing (.ci/run installs OpenMPI)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMIX_", "PMI_"))}
+    return subprocess.run([launcher, "--allow-run-as-root", "--oversubscribe", "-n", str(n),
+                           *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT, env=env)
+
+
+def test_mpiexec_two_ranks_use_multinest_mpi(quick, tmp_path):
+    """Under mpiexec every rank runs MultiNest's MPI library: both ranks make likelihood
+    calls, ln Z agrees with the serial run within the combined errors, and the same seed
+    on the same number of ranks gives the same chain."""
+    outs = [tmp_path / "mpi_a", tmp_path / "mpi_b"]
+    for out in outs:
+        res = mpiexec(2, sys.executable, "-m", "lmt_scan", "run", QUICKSTART, "--sampler",
+                      "multinest", "--output", out, "--quiet")
+        assert res.returncode == 0, res.stderr
+    a, serial = run_info(outs[0]), run_info(quick[0])
+    info = a["sampler_info"]
+    assert info["mpi_ranks"] == 2 and a["parallel_workers"] == 2
+    assert len(info["calls_per_rank"]) == 2 and min(info["calls_per_rank"]) > 200
+    assert sum(info["calls_per_rank"]) == a["ncall"]
+    assert sum(a["rejections"].values()) < a["ncall"]
+    combined = np.hypot(a["logz_err"], serial["logz_err"])
+    assert abs(a["logz"] - serial["logz"]) < 3 * combined, (a["logz"], serial["logz"])
+    assert np.array_equal(np.loadtxt(outs[0] / "lmt-.txt"), np.loadtxt(outs[1] / "lmt-.txt"))
+    assert (outs[0] / "nested" / "lmt_dead-birth.txt").is_file()
+
+
+def test_mpiexec_fortran_stop_is_one_line_and_nonzero(tmp_path):
+    out = tmp_path / "out"
+    res = mpiexec(2, sys.executable, "-c", ABORT, "run", QUICKSTART, "--sampler", "multinest",
+                  "--output", out, "--quiet", timeout=300)
+    assert res.returncode != 0
+    ours = [ln for ln in res.stderr.splitlines() if ln.startswith("lmt-scan")]
+    assert len(ours) == 1 and "MultiNest stopped" in ours[0] and "seed" in ours[0], res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (out / "summary.json").exists()
+
+
+def test_mpiexec_resume_after_sigkill(tmp_path):
+    """A SIGKILLed mpiexec run resumes under mpiexec: counts cover the whole run."""
+    card = slow_card(tmp_path, nlive=300)
+    out = tmp_path / "out"
+    import shutil
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMIX_", "PMI_"))}
+    from lmt_scan.samplers import multinest_files
+    proc = subprocess.Popen([shutil.which("mpiexec"), "--allow-run-as-root", "--oversubscribe",
+                             "-n", "2", sys.executable, "-m", "lmt_scan", "run", str(card),
+                             "--output", str(out), "--quiet"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    base = out / "checkpoint" / "multinest"
+    deadline = time.monotonic() + 300
+    try:
+        while not (base / multinest_files.SNAPSHOT).exists():
+            assert proc.poll() is None, "run finished before a checkpoint"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    time.sleep(1)     # the ranks die with mpiexec
+    killed = multinest_files.read_snapshot(base)["counts"]
+    res = mpiexec(2, sys.executable, "-m", "lmt_scan", "run", card, "--output", out, "--quiet",
+                  "--resume")
     assert res.returncode == 0, res.stderr
-    a, b = run_info(out), run_info(quick[0])
-    assert a["logz"] == pytest.approx(b["logz"], abs=1e-9) and a["ncall"] == b["ncall"]
-    assert np.allclose(np.loadtxt(out / "lmt-.txt"), np.loadtxt(quick[0] / "lmt-.txt"))
+    info = run_info(out)
+    assert info["sampler_info"]["resumed_from_checkpoint"] and info["parallel_workers"] == 2
+    assert info["ncall"] > killed["ncall"] > 0
+    assert np.isfinite(info["logz"]) and (out / "summary.json").is_file()

@@ -1,21 +1,23 @@
-"""MultiNest through pymultinest, run in a child process.
+"""MultiNest through pymultinest: serially in a child process, or on every MPI rank.
 
-MultiNest's Fortran ``stop`` (bad settings, unwritable directory, …) ends the whole
-process, so the sampler runs in a forked child: the parent checks the child's exit code
-and its output files and turns any failure into one line (RunFailed), never a silent
-success.  libmultinest is loaded by absolute path (:mod:`lmt_scan.multinest_build`)
-before pymultinest looks for it.  MultiNest's own resume files live in
-``<workdir>/multinest/``; the likelihood-call counts of every part of the run are kept
-beside them (``counts.json``, rewritten at each MultiNest update) so a resumed run
-reports the calls of the whole run.
+MultiNest's Fortran ``stop`` (bad settings, unwritable directory, unreadable resume
+files, …) ends the whole process with exit code 0, so a serial run samples in a forked
+child: the parent accepts the result only when the child wrote ``finished.json`` after
+pymultinest returned, and turns anything else into one line (RunFailed), never a silent
+success.  Under ``mpiexec`` every rank calls MultiNest's MPI library itself (a fork of an
+MPI process cannot take part in MPI): rank 0 samples and writes, the others receive the
+job by broadcast (:meth:`serve`); a Fortran ``stop`` there is caught by a C ``atexit``
+hook (glibc ``on_exit``) that prints one line and exits 1.  libmultinest is loaded by absolute path
+(:mod:`lmt_scan.multinest_build`) before pymultinest looks for it.  Checkpoint and call
+counts: :mod:`.multinest_files`.
 """
 import contextlib
-import io
+import ctypes
 import json
-import re
-import multiprocessing
 import os
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 
@@ -23,8 +25,8 @@ from .. import multinest_build
 from ..errors import RunFailed
 from ..options import Option
 from ..progress import Throttle
-from .base import (SamplerAdapter, SamplerResult, SamplerUnavailable, constant_nlive_births,
-                   write_nested_info)
+from . import multinest_files as files
+from .base import SamplerAdapter, SamplerUnavailable
 
 INSTALL_HINT = ("MultiNest's shared library (libmultinest) was not found: build it with "
                 "`lmt-scan build-multinest [CHECKOUT_OR_TARBALL]` (needs gfortran, cmake, "
@@ -33,7 +35,8 @@ INSTALL_HINT = ("MultiNest's shared library (libmultinest) was not found: build 
 # which would drop a buffered error message
 os.environ.setdefault("GFORTRAN_UNBUFFERED_PRECONNECTED", "y")
 SEED_RANGE = 31328        # MultiNest's first random-number seed must be in 0 … 31328
-ROOT = "lmt-"
+ROOT = files.ROOT
+RANK_COUNT_EVERY_S = 1.0  # MPI ranks > 0 record their call counts this often
 
 
 def multinest_available():
@@ -58,6 +61,15 @@ def import_pymultinest():
         raise SamplerUnavailable(INSTALL_HINT, field="sampler.name") from None
 
 
+def _comm():
+    """MPI.COMM_WORLD when under mpiexec with > 1 rank, else None."""
+    from .. import parallel
+    if parallel.mpi_world_size() <= 1:
+        return None
+    from mpi4py import MPI
+    return MPI.COMM_WORLD
+
+
 class MultiNestAdapter(SamplerAdapter):
     name = "multinest"
     description = "MultiNest nested sampling (pymultinest; needs libmultinest); gives ln Z"
@@ -71,54 +83,105 @@ class MultiNestAdapter(SamplerAdapter):
         "importance_nested_sampling": Option(bool, False, "MultiNest's INS mode"),
         "max_iter": Option(int, 0, "stop after this many iterations (0: no limit)", minimum=0),
     }
+    own_mpi = True     # under mpiexec every rank runs MultiNest (runner calls serve)
 
     def check_available(self):
         if not multinest_available():
             raise SamplerUnavailable(INSTALL_HINT, field="sampler.name")
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
-        """Serial MultiNest in a child process (a Python pool is not used)."""
+        """MultiNest on this process's ranks (a Python pool is not used)."""
         self.check_available()
         base = workdir / "multinest"
-        base.mkdir(parents=True, exist_ok=True)
-        counts_file = base / "counts.json"
-        before = _read_counts(counts_file) if resume else {"ncall": 0, "reasons": {}}
-        if not resume:
-            for old in base.glob(ROOT + "*"):
-                old.unlink()
-        child = multiprocessing.get_context("fork").Process(
-            target=_child, args=(posterior, str(base / ROOT), seed, self.settings, resume,
-                                 progress, str(counts_file), before))
-        child.start()
-        try:
-            child.join()
-        except KeyboardInterrupt:
-            child.join(timeout=30)
-            raise
-        log = base / "fortran.log"
-        if child.exitcode != 0 or not (base / f"{ROOT}.txt").is_file() \
-                or not (base / f"{ROOT}stats.dat").is_file():
-            raise RunFailed(f"MultiNest stopped (exit code {child.exitcode}) without chains: "
-                            f"{_last_message(log)}")
-        counts = _read_counts(counts_file)
+        resume, before = files.prepare(base, resume, self.settings["nlive"], str(workdir))
+        job = {"base": str(base), "seed": seed, "resume": resume}
+        comm = _comm()
+        if comm is not None:        # rank 0 under mpiexec: the workers join in
+            self._released = True
+            comm.bcast(job, root=0)
+            with _fortran_exit_guard(comm, base):
+                counts = _sample(posterior, job, self.settings, progress, before, comm)
+        else:
+            counts = _in_child(posterior, job, self.settings, progress, before)
         posterior.ncall = counts["ncall"]
         posterior.reasons.clear()
         posterior.reasons.update(counts["reasons"])
-        result = _result(base, posterior.ndim, self.settings, workdir, counts)
+        import_pymultinest()
+        import pymultinest
+        result = files.result(base, posterior.ndim, self.settings["nlive"], workdir, counts,
+                              pymultinest.Analyzer)
         result.info["multinest_seed"] = multinest_seed(seed)
+        result.info["mpi_ranks"] = comm.Get_size() if comm is not None else 1
+        if "per_rank" in counts:    # this part's likelihood calls made by each rank
+            result.info["calls_per_rank"] = counts["per_rank"]
+        result.info["resumed_from_checkpoint"] = resume
         return result, posterior
 
+    def serve(self, posterior):
+        """An MPI rank > 0: take part in rank 0's MultiNest runs until it is done."""
+        comm = _comm()
+        job = comm.bcast(None, root=0)
+        if job is None:
+            return
+        with _fortran_exit_guard(comm, None):
+            _sample(posterior, job, self.settings, False, None, comm)
 
-def _child(posterior, basename, seed, settings, resume, progress, counts_file, before):
-    """Run pymultinest (the child process); exit code 0 only after MultiNest returned."""
-    log = os.open(os.path.join(os.path.dirname(basename), "fortran.log"),
+    def release_workers(self):
+        """Rank 0: tell ranks still waiting in :meth:`serve` that no run comes (the run
+        failed before sampling)."""
+        comm = _comm()
+        if comm is not None and not getattr(self, "_released", False):
+            self._released = True
+            comm.bcast(None, root=0)
+
+
+def _in_child(posterior, job, settings, progress, before):
+    """Run :func:`_sample` in a forked child; its counts once it finished, else RunFailed."""
+    import multiprocessing
+    base = Path(job["base"])
+    child = multiprocessing.get_context("fork").Process(
+        target=_child, args=(posterior, job, settings, progress, before))
+    child.start()
+    try:
+        child.join()
+    except KeyboardInterrupt:
+        child.join(timeout=30)
+        raise
+    finished = files.read_json(base / files.FINISHED)
+    if child.exitcode != 0 or finished is None or not (base / f"{ROOT}stats.dat").is_file():
+        raise RunFailed(f"MultiNest stopped (exit code {child.exitcode}) without chains: "
+                        f"{files.last_message(base / 'fortran.log')}")
+    return finished
+
+
+def _child(posterior, job, settings, progress, before):
+    """The forked child: exit code 0 and finished.json only after MultiNest returned."""
+    log = os.open(os.path.join(job["base"], "fortran.log"),
                   os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)          # MultiNest's Fortran prints to stdout: keep it for the message
+    counts = _sample(posterior, job, settings, progress, before, None)
+    files.write_atomic(Path(job["base"]) / files.FINISHED,
+                       json.dumps(counts).encode())
+    sys.stdout.flush()
+    os._exit(0)        # skip the parent's atexit handlers (we are a fork)
+
+
+def _sample(posterior, job, settings, progress, before, comm):
+    """Call pymultinest.run on this rank; returns the whole run's counts (rank 0; under
+    MPI gathered from every rank), None on other ranks."""
     import_pymultinest()
     import pymultinest
+    rank = comm.Get_rank() if comm is not None else 0
+    base = Path(job["base"])
+    posterior.ncall = 0            # this part's calls (a fork starts from the parent's)
+    posterior.reasons.clear()
+    throttle, state = Throttle(), {"best": -np.inf, "saved": time.monotonic()}
 
-    throttle = Throttle()
-    state = {"best": -np.inf}
+    def others():
+        if comm is None:
+            return []
+        return [files.read_json(files.rank_counts_path(base, r), files.ZERO)
+                for r in range(1, comm.Get_size())]
 
     def prior(cube, ndim, nparams):
         theta = posterior.prior_transform([cube[i] for i in range(ndim)])
@@ -127,87 +190,93 @@ def _child(posterior, basename, seed, settings, resume, progress, counts_file, b
 
     def loglike(cube, ndim, nparams):
         value = posterior.finite_loglike([cube[i] for i in range(ndim)])
+        if rank > 0 and time.monotonic() - state["saved"] > RANK_COUNT_EVERY_S:
+            state["saved"] = time.monotonic()
+            files.write_atomic(files.rank_counts_path(base, rank),
+                               json.dumps(files.own_counts(posterior)).encode())
         state["best"] = max(state["best"], value)
         if progress:
-            throttle(f"multinest: {before['ncall'] + posterior.ncall} calls, "
+            throttle(f"multinest: {before['ncall'] + posterior.ncall} calls"
+                     f"{' on rank 0' if comm is not None else ''}, "
                      f"max ln L {state['best']:.3f}")
         return value
 
-    def dump(*args):       # at each MultiNest update: counts match the resume files
-        _write_counts(counts_file, before, posterior)
+    def dump(*args):
+        # MultiNest wrote its resume files just before and waits for us: a consistent
+        # checkpoint (other MPI ranks' counts as of their last record, ≤ 1 s old)
+        files.write_snapshot(base, files.add_counts(before, files.own_counts(posterior),
+                                                    *others()))
 
-    pymultinest.run(loglike, prior, posterior.ndim, outputfiles_basename=basename,
-                    n_live_points=settings["nlive"],
+    nlive = settings["nlive"]
+    pymultinest.run(loglike, prior, posterior.ndim, outputfiles_basename=str(base / ROOT),
+                    n_live_points=nlive,
                     evidence_tolerance=settings["evidence_tolerance"],
                     sampling_efficiency=settings["sampling_efficiency"],
                     importance_nested_sampling=settings["importance_nested_sampling"],
-                    max_iter=settings["max_iter"], seed=multinest_seed(seed), resume=resume,
-                    verbose=True, init_MPI=False, dump_callback=dump,
-                    log_zero=-1e300,
-                    use_MPI=False)   # under mpiexec the other ranks serve lmt-scan's pool   # rejected points (LOG_ZERO) keep their prior mass
-    _write_counts(counts_file, before, posterior)
+                    max_iter=settings["max_iter"], seed=multinest_seed(job["seed"]),
+                    resume=job["resume"], verbose=rank == 0, init_MPI=False,
+                    dump_callback=dump if rank == 0 else None,
+                    # resume files every nlive/10 iterations, a dump (checkpoint) every nlive
+                    n_iter_before_update=max(10, nlive // 10),
+                    log_zero=-1e300,   # rejected points (LOG_ZERO) keep their prior mass
+                    use_MPI=comm is not None)
+    if comm is None:
+        return files.add_counts(before, files.own_counts(posterior))
+    parts = comm.gather(files.own_counts(posterior), root=0)
+    if rank > 0:
+        return None
+    return dict(files.add_counts(before, *parts), per_rank=[p["ncall"] for p in parts])
+
+
+_GUARD = {"active": False, "rank": 0, "log": None}
+
+
+def _on_exit(status, arg):
+    """C exit hook (glibc ``on_exit``): the process is exiting while MultiNest runs (a
+    Fortran ``stop``)."""
+    if _GUARD["active"]:
+        if _GUARD["log"]:       # rank 0 (the others exit silently: one line in all)
+            sys.stderr.write("lmt-scan: error: MultiNest stopped without chains: "
+                             f"{files.last_message(_GUARD['log'])}\n")
+            sys.stderr.flush()
+        os._exit(1)
+
+
+_ON_EXIT = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_void_p)(_on_exit)
+_HOOKED = []
+
+
+def _disarm():
+    """The hook above is Python: called by the normal ``exit`` after the interpreter was
+    finalised it would crash (segfault).  Exit handlers run in reverse order of
+    registration, so one more, glibc's ``_exit``, registered after it, ends the process
+    with its exit status before the hook is reached (Python has flushed its streams and
+    mpi4py finalised MPI by then)."""
+    if len(_HOOKED) == 1:
+        libc = ctypes.CDLL(None)
+        libc.on_exit(ctypes.cast(libc._exit, ctypes.c_void_p), None)
+        _HOOKED.append(True)
+
+
+@contextlib.contextmanager
+def _fortran_exit_guard(comm, base):
+    """While MultiNest runs in this process: a Fortran ``stop`` → one line, exit 1 (which
+    makes mpiexec end the other ranks); rank 0's Fortran output goes to fortran.log."""
+    if not _HOOKED:
+        ctypes.CDLL(None).on_exit(_ON_EXIT, None)
+        _HOOKED.append(True)
+    _GUARD.update(active=True, rank=comm.Get_rank(),
+                  log=str(Path(base) / "fortran.log") if base else None)
     sys.stdout.flush()
-    os._exit(0)        # skip the parent's atexit handlers (we are a fork)
-
-
-def _write_counts(path, before, posterior):
-    reasons = dict(before["reasons"])
-    for reason, n in posterior.reasons.items():
-        reasons[reason] = reasons.get(reason, 0) + n
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as fh:
-        json.dump({"ncall": before["ncall"] + posterior.ncall, "reasons": reasons}, fh)
-    os.replace(tmp, path)
-
-
-def _read_counts(path):
+    saved = os.dup(1)       # Fortran prints to stdout: rank 0's to the log, others' nowhere
+    log = os.open(_GUARD["log"] or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.close(log)
     try:
-        with open(path) as fh:
-            return json.load(fh)
-    except (OSError, ValueError):
-        return {"ncall": 0, "reasons": {}}
-
-
-def _load_fortran(path):
-    """Table written by Fortran (``0.1E-101`` without the E for 3-digit exponents)."""
-    text = re.sub(r"(\d)([+-]\d{3})\b", r"\1E\2", path.read_text())
-    return np.loadtxt(io.StringIO(text), ndmin=2)
-
-
-def _last_message(log):
-    """The last non-empty line MultiNest printed (its error message), one line."""
-    try:
-        lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
-    except OSError:
-        return "no output"
-    return lines[-1][:200] if lines else "no output"
-
-
-def _result(base, ndim, settings, workdir, counts):
-    """SamplerResult from MultiNest's files: dead points (ev.dat) then the final live
-    points, in order of death, with the nested-sampling weights and birth contours."""
-    import_pymultinest()
-    import pymultinest
-    with contextlib.redirect_stdout(io.StringIO()):     # Analyzer prints its file name
-        analyzer = pymultinest.Analyzer(ndim, outputfiles_basename=str(base / ROOT))
-        stats = analyzer.get_mode_stats()   # MultiNest's own ln Z ± error
-    logz = float(stats["global evidence"])
-    logz_err = float(stats["global evidence error"])
-    nlive = settings["nlive"]
-    dead = _load_fortran(base / f"{ROOT}ev.dat")          # θ, ln L, ln ΔX (prior mass), mode
-    live = _load_fortran(base / f"{ROOT}phys_live.points")  # θ, ln L, mode
-    live = live[np.argsort(live[:, ndim], kind="stable")]
-    samples = np.vstack([dead[:, :ndim], live[:, :ndim]])
-    loglike = np.concatenate([dead[:, ndim], live[:, ndim]])
-    # w_i = L_i ΔX_i for the dead points, L_j X_N / nlive for the final live ones
-    log_x_end = -len(dead) / nlive
-    log_w = np.concatenate([loglike[:len(dead)] + dead[:, ndim + 1],
-                            loglike[len(dead):] + log_x_end - np.log(len(live))])
-    weights = np.exp(log_w - np.max(log_w))
-    # constant nlive (MultiNest without INS); negative index: drawn from the prior
-    write_nested_info(workdir, np.maximum(constant_nlive_births(len(loglike), nlive), -1),
-                      logz, logz_err, nlive)
-    return SamplerResult(samples=samples, weights=weights / weights.sum(),
-                         loglike=loglike, logz=logz, logz_err=logz_err,
-                         ncall=int(counts["ncall"]),
-                         info={"nlive": nlive})
+        yield
+    finally:
+        _GUARD["active"] = False
+        _disarm()
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
