@@ -1,8 +1,9 @@
 """A published upper limit on g′(m_Z′) read from a data file — a new bound needs no code.
 
 The file holds (mass, g′ limit) pairs, whitespace-separated, ``#`` comments (DarkCast's
-``.lmt`` layout).  ``file`` is a path or the name of a shipped curve
-(``likelihoods/data/limits_2025/curves.yaml``; provenance and GPL notice beside it).
+``.lmt`` layout).  ``file`` is the name of a shipped curve
+(``likelihoods/data/limits_2025/curves.yaml``; provenance and GPL notice beside it) or a path,
+relative to the run card's directory (``lmt_scan.card_paths``; run.yaml records it absolute).
 
 The limit is interpolated linearly in (log m, log g′).  Outside the file's mass range, and on
 a segment that touches a filler row (g′ ≥ 1e5·0.999, DarkCast's "no constraint here"), the
@@ -20,6 +21,7 @@ import numpy as np
 import yaml
 from scipy.stats import chi2
 
+from lmt_scan import card_paths
 from lmt_scan.errors import ConfigError, PointRejected
 from lmt_scan.options import Option
 from lmt_scan.plugins import Likelihood
@@ -108,8 +110,8 @@ class LimitCurve(Likelihood):
                    "curve: " + ", ".join(k for k, v in shipped_curves().items()
                                          if v.get("use") != "plot") + ")")
     options = {
-        "file": Option(str, "Borexino_Bauer2018onh", "curve file (path) or the name of a "
-                       "shipped curve"),
+        "file": Option(str, "Borexino_Bauer2018onh", "the name of a shipped curve, or a "
+                       "curve file (path relative to the run card's directory)"),
         "mass_unit": Option(str, "GeV", "unit of the file's mass column",
                             choices=tuple(MASS_UNITS_GEV)),
         "cl": Option(float, None, "confidence level of the curve (default: the shipped "
@@ -131,11 +133,14 @@ class LimitCurve(Likelihood):
                 raise ConfigError(f"shipped curve {name!r} is for plots only, not an upper "
                                   "limit", field="file")
             path = self.data_path(f"{CATALOG_DIR}/{entry['file']}")
-        else:
-            path = Path(name).expanduser()
+        else:   # a path: relative to the run card's directory
+            path = card_paths.resolve(name)
             if not path.is_file():
-                raise ConfigError(f"no such file or shipped curve {name!r} (shipped: "
+                raise ConfigError(f"no such file {name!r} (relative paths are read from "
+                                  f"{card_paths.base_directory()}) nor shipped curve (shipped: "
                                   f"{', '.join(catalog)})", field="file")
+            path = path.resolve()
+            self.resolved_paths = {"file": str(path)}   # run.yaml names the file read
             entry = {}
         try:
             text = path.read_text()

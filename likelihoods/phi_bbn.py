@@ -5,10 +5,12 @@ the paper's conservative assumption.  For m_ϕ < m_Z′ it decouples and decays 
 mostly to four neutrinos, which the paper does not treat.
 
 ``criterion: mass`` (default) rejects m_ϕ < m_Z′ as the paper does.
-``criterion: lifetime`` instead rejects a ϕ lifetime (``derived.tau_phi_s``, App. C)
-above ``max_lifetime_s``; τ_ϕ is not computed (∞) for m_ϕ < m_Z′, so those points
-are rejected too.  It is the stricter cut just above m_ϕ = m_Z′, where the three-body
-width (Eq. C2) is tiny: τ_ϕ ≈ 1.3×10⁵ s at m_Z′ = 10 MeV, m_ϕ = 10.2 MeV, g′ = 10⁻⁴.
+``criterion: lifetime`` instead rejects a ϕ lifetime (``derived.tau_phi_s``) above
+``max_lifetime_s``: App. C above m_Z′, and below it ϕ → Z′*Z′* → 4ν, ννe⁺e⁻, ννμ⁺μ⁻
+(off-shell Z′, ``lmt_scan.physics.phi_late``; Γ ∝ g′⁶, continuous at m_ϕ = m_Z′), so the
+m_ϕ < m_Z′ region is scanned, not cut (add ``phi_cmb`` for its CMB bound).  It is the
+stricter cut just above m_ϕ = m_Z′, where the three-body width (Eq. C2) is tiny:
+τ_ϕ ≈ 1.3×10⁵ s at m_Z′ = 10 MeV, m_ϕ = 10.2 MeV, g′ = 10⁻⁴.
 """
 from lmt_scan.errors import PointRejected
 from lmt_scan.options import Option

@@ -7,27 +7,17 @@ vertex with both Z′ off shell).  The e⁺e⁻ energy distorts the CMB spectrum
 (95 % CL, Fixsen et al. 1996).  ``shape: hard`` rejects a point beyond either limit
 (reason ``phi_cmb_excluded``); ``smooth`` is a half-Gaussian in each with the limit at
 ``limit_sigma`` σ.  For m_ϕ ≥ m_Z′ (ϕ decays by Eqs. C1–C2, the paper's conservative case) and
-for m_ϕ ≤ 2m_e (no e⁺e⁻ channel) the term is 0.  To scan m_ϕ < m_Z′ use it with
-``phi_bbn: {criterion: lifetime}`` once τ_ϕ below m_Z′ is a derived quantity (today it is ∞
-there, so that criterion rejects those points) — or drop ``phi_bbn``.
+for m_ϕ ≤ 2m_e (no e⁺e⁻ channel) the term is 0.  The physics is the derived quantity
+``phi_cmb_distortion`` (μ, y; computed once per point).  To scan m_ϕ < m_Z′ use it with
+``phi_bbn: {criterion: lifetime}`` (τ_ϕ below m_Z′ from the off-shell Z′ widths) — or drop
+``phi_bbn``.
 """
 import math
 
 from lmt_scan.errors import PointRejected
 from lmt_scan.options import Option
-from lmt_scan.physics import constants as c
-from lmt_scan.physics import phi_late, spectral_distortion
+from lmt_scan.physics import spectral_distortion
 from lmt_scan.plugins import Likelihood
-
-
-def phi_distortions(m_phi, m_Zp, g_p):
-    """(μ, y, τ_ϕ [s]) of the late ϕ decays for m_ϕ < m_Z′ (masses in GeV)."""
-    width, branching, energy_fraction = phi_late.light_phi_decays(m_phi, m_Zp, g_p)
-    abundance = phi_late.number_over_photons(phi_late.yield_at_decoupling(m_phi, m_Zp, g_p))
-    lifetime = c.hbar_GeV_s / width
-    mu, y = spectral_distortion.distortions_from_decay(
-        abundance * branching * energy_fraction * m_phi, lifetime)
-    return mu, y, lifetime
 
 
 class PhiCMB(Likelihood):
@@ -45,16 +35,12 @@ class PhiCMB(Likelihood):
         "limit_sigma": Option(float, 1.96, "the limits sit at this many σ (smooth shape)",
                               minimum=0.0, exclusive_minimum=True),
     }
-    requires = ()
+    requires = ("phi_cmb_distortion",)
 
     def loglike(self, point):
-        m_phi, m_Zp = point.m_phi_GeV, point.m_Zp_GeV
-        if m_phi >= m_Zp or m_phi <= 2.0 * c.m_e:
-            return 0.0
-        mu, y, _ = phi_distortions(m_phi, m_Zp, point.g_p)
-        r_mu, r_y = mu / self.opts["mu_limit"], y / self.opts["y_limit"]
-        if not (math.isfinite(r_mu) and math.isfinite(r_y)):
-            raise PointRejected("phi_cmb_failed")
+        distortion = point["phi_cmb_distortion"]
+        r_mu = distortion["mu"] / self.opts["mu_limit"]
+        r_y = distortion["y"] / self.opts["y_limit"]
         if self.opts["shape"] == "hard":
             if r_mu > 1.0 or r_y > 1.0:
                 raise PointRejected("phi_cmb_excluded")

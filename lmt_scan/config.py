@@ -338,7 +338,10 @@ def load_run_card(path, output_override=None, sampler_override=None, overwrite=F
 
     if "likelihoods" not in raw:
         raise ConfigError("missing", where=where, field="likelihoods")
-    likelihoods = section("likelihoods", lambda: _likelihoods(raw["likelihoods"]))
+    from . import card_paths   # data files named in the card: relative to its directory
+    with card_paths.card_directory(Path(path).resolve().parent):
+        likelihoods = section("likelihoods", lambda: _likelihoods(raw["likelihoods"]))
+    raw = card_paths.record(raw, likelihoods)
     sampler_name, sampler_settings = section(
         "sampler", lambda: _sampler(raw.get("sampler"), sampler_override))
 

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+import yaml
 from scipy.optimize import brentq
 
 from likelihoods.limit_curve import LimitCurve, shipped_curves
@@ -149,7 +150,7 @@ def test_malformed_file_one_line_exit_2(tmp_path, text, complaint):
 
 
 def test_missing_file_and_plot_only_curve():
-    with pytest.raises(ConfigError, match="no such file or shipped curve"):
+    with pytest.raises(ConfigError, match="no such file 'no_such_curve'.* nor shipped curve"):
         LimitCurve(file="no_such_curve")
     with pytest.raises(ConfigError, match="plots only"):
         LimitCurve(file="AMMmu_Bodas2021fsy_2u")
@@ -170,6 +171,53 @@ def test_a_curve_file_constrains_a_scan(tmp_path):
     g_lim = 3e-4 * (m / 5.0) ** (math.log(10) / math.log(60))
     assert len(m) > 50 and np.all(g <= g_lim * (1 + 1e-9))
     assert np.any(g < 0.5 * g_lim) and np.max(g / g_lim) > 0.8
+
+
+def test_relative_curve_path_is_read_from_the_card_directory(tmp_path):
+    # card and curve in cards/sub/, the command run from elsewhere: the path in the card is
+    # relative to the card; run.yaml (the resolved card) records the file read, absolute
+    card_dir = tmp_path / "cards" / "sub"
+    card_dir.mkdir(parents=True)
+    (card_dir / "curves").mkdir()
+    (card_dir / "curves" / "wall.lmt").write_text("5 3e-4\n300 3e-3\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "curves").mkdir()     # a same-named file under the cwd must not be used
+    (elsewhere / "curves" / "wall.lmt").write_text("5 1e-9\n300 1e-9\n")
+    likelihoods = {"wall": {"plugin": "limit_curve", "file": "curves/wall.lmt",
+                            "mass_unit": "MeV", "shape": "hard"}}
+    card = small_card(card_dir, likelihoods=likelihoods)
+    from lmt_scan.config import load_run_card
+    config = load_run_card(card)
+    assert config.raw["likelihoods"]["wall"]["file"] == str(card_dir / "curves" / "wall.lmt")
+    assert config.likelihoods["wall"].limit(0.005)[0] == pytest.approx(3e-4)
+    result = run_cli("point", "--run", card, "--set", "m_Zp=10", "--set", "g_p=2e-4",
+                     "--set", "m_phi=20", "--set", "M1=20", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert "wall_excluded" not in result.stdout
+    # the resolved card, written as a run dir's run.yaml, reads the same file from anywhere
+    run_dir = elsewhere / "run_dir"
+    run_dir.mkdir()
+    (run_dir / "run.yaml").write_text(yaml.safe_dump(config.raw, sort_keys=False))
+    resolved = load_run_card(run_dir / "run.yaml")
+    assert resolved.likelihoods["wall"].path == str(card_dir / "curves" / "wall.lmt")
+    # a path that is not there (relative to the card): one line, card file and field, exit 2
+    (card_dir / "curves" / "wall.lmt").unlink()
+    result = run_cli("run", card, "--overwrite", cwd=elsewhere)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert str(card) in lines[0] and "likelihoods.wall.file" in lines[0]
+    assert "curves/wall.lmt" in lines[0] and str(card_dir) in lines[0]
+
+
+def test_shipped_curve_name_wins_wherever_the_card_is(tmp_path):
+    card = small_card(tmp_path, likelihoods={"na64": {"plugin": "limit_curve",
+                                                      "file": "NA64_NA642019imj"}})
+    from lmt_scan.config import load_run_card
+    config = load_run_card(card)
+    assert config.likelihoods["na64"].path == str(DATA / "NA64_NA642019imj.lmt")
+    assert config.raw["likelihoods"]["na64"]["file"] == "NA64_NA642019imj"   # name kept
 
 
 # ---------------------------------------------------------------- Borexino cross-check

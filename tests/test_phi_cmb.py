@@ -11,7 +11,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from likelihoods.phi_cmb import PhiCMB, phi_distortions
+from likelihoods.phi_cmb import PhiCMB
 from lmt_scan.errors import PointRejected
 from lmt_scan.physics import dark_sector, phi_late, spectral_distortion as sd, zprime
 from lmt_scan.physics import constants as c
@@ -76,7 +76,7 @@ def cobe_edge(m_Zp_GeV, g):
     """Smallest m_ϕ [MeV] above 2 MeV allowed by FIRAS (μ and y) below m_Z′ (near the e⁺e⁻
     threshold, m_ϕ → 2m_e, the e⁺e⁻ channel closes and the bound reopens)."""
     def excess(log_m):
-        mu, y, _ = phi_distortions(math.exp(log_m), m_Zp_GeV, g)
+        mu, y, _ = phi_late.cmb_distortions(math.exp(log_m), m_Zp_GeV, g)
         return math.log(max(mu / sd.FIRAS_MU_95, y / sd.FIRAS_Y_95, 1e-300))
     return 1e3 * math.exp(brentq(excess, math.log(2e-3), math.log(0.99 * m_Zp_GeV), xtol=1e-4))
 
@@ -106,7 +106,8 @@ def test_plugin_shapes_over_random_points():
         if m_phi >= m_Zp or m_phi * 1e-3 <= 2 * c.m_e:
             assert hard.loglike(point) == 0.0 == smooth.loglike(point)
             continue
-        mu, y, _ = phi_distortions(m_phi * 1e-3, m_Zp * 1e-3, g)
+        mu, y, _ = phi_late.cmb_distortions(m_phi * 1e-3, m_Zp * 1e-3, g)
+        assert point["phi_cmb_distortion"] == {"mu": mu, "y": y}
         r = (mu / 9e-5, y / 1.5e-5)
         assert smooth.loglike(point) == pytest.approx(-0.5 * 1.96 ** 2 * (r[0] ** 2 + r[1] ** 2))
         if max(r) > 1:
@@ -114,3 +115,40 @@ def test_plugin_shapes_over_random_points():
                 hard.loglike(point)
         else:
             assert hard.loglike(point) == 0.0
+
+
+def _distortions_as_before(m_phi, m_Zp, g):
+    """The plugin's numbers before the physics moved into the derived quantity: adaptive
+    quadrature, total width 4ν + 2(νν, ee) with Γ_Z′ = νν̄ + e⁺e⁻ (no μ⁺μ⁻ legs)."""
+    width_Zp = zprime.width_Zp_to_neutrinos(m_Zp, g) + zprime.width_Zp_to_ee(m_Zp,
+                                                                             zprime.eps_AZp(g))
+    four_nu = phi_late.width_phi_four_body(m_phi, m_Zp, g, width_Zp, ("nunu", "nunu"))
+    nu_ee = 2.0 * phi_late.width_phi_four_body(m_phi, m_Zp, g, width_Zp, ("nunu", "ee"))
+    energy = 2.0 * phi_late.width_phi_four_body(m_phi, m_Zp, g, width_Zp, ("nunu", "ee"),
+                                                energy_weight=True)
+    abundance = phi_late.number_over_photons(phi_late.yield_at_decoupling(m_phi, m_Zp, g))
+    tau = c.hbar_GeV_s / (four_nu + nu_ee)
+    return sd.distortions_from_decay(abundance * nu_ee / (four_nu + nu_ee) * energy / nu_ee
+                                     * m_phi, tau) + (tau,)
+
+
+def test_derived_distortion_gives_the_numbers_of_before_over_the_box():
+    # whole box of the shipped cards (m_Z′, m_ϕ 1–300 MeV, g′ 1e-5–1e-2), m_ϕ < m_Z′ with an
+    # e⁺e⁻ channel and below 2m_μ (above it the μ⁺μ⁻νν̄ legs, new, shorten τ_ϕ)
+    hard, smooth = PhiCMB(), PhiCMB(shape="smooth")
+    checked = 0
+    while checked < 10:
+        m_Zp, m_phi = sorted(10 ** rng.uniform(0.0, math.log10(300.0), 2))[::-1]
+        g = 10 ** rng.uniform(-5.0, -2.0)
+        if not 2 * c.m_e < m_phi * 1e-3 < 2 * c.m_mu:
+            continue
+        point = ModelPoint(m_Zp, g, m_phi, 20.0)
+        mu, y, tau = _distortions_as_before(m_phi * 1e-3, m_Zp * 1e-3, g)
+        new = point["phi_cmb_distortion"]
+        assert new["mu"] == pytest.approx(mu, rel=1e-5, abs=1e-300)
+        assert new["y"] == pytest.approx(y, rel=1e-5, abs=1e-300)
+        assert point["tau_phi_s"] == pytest.approx(tau, rel=1e-5)
+        r2 = (mu / 9e-5) ** 2 + (y / 1.5e-5) ** 2
+        assert smooth.loglike(point) == pytest.approx(-0.5 * 1.96 ** 2 * r2, rel=1e-5,
+                                                       abs=1e-300)
+        checked += 1

@@ -195,6 +195,61 @@ def test_velocity_average_of_analytic_cross_sections():
     assert value == pytest.approx(math.sqrt(2 / math.pi) / k0, rel=1e-5)
 
 
+@pytest.mark.parametrize("ell, x, a, b", [(1, 0.5, 0.01, 17.7), (4, 8.0, 0.02, 300.0),
+                                          (9, 30.0, 0.3, 40.0), (15, 100.0, 1e-4, 1000.0)])
+def test_regular_series_start_matches_integration_from_the_origin(ell, x, a, b):
+    """ln u and u'/u of the regular solution u ≈ x^{ℓ+1} (Frobenius series) against
+    solve_ivp of the Riccati form from x₀ = 1e−3·(ℓ+1)·min(1, x), started with the series'
+    first two terms (error O(x₀²))."""
+    from scipy.integrate import solve_ivp
+    x0 = 1e-3 * min(1.0, x) * (ell + 1)
+
+    def rhs(t, y):
+        q = a * a + math.exp(-t / b) / t - ell * (ell + 1.0) / (t * t)
+        return [y[1], -q - y[1] ** 2]
+    c1 = -1.0 / (2 * ell + 2)                   # u = x^{ℓ+1}(1 + c1 x + O(x²))
+    start = [(ell + 1) * math.log(x0) + math.log1p(c1 * x0), (ell + 1) / x0 + c1 / (1 + c1 * x0)]
+    solved = solve_ivp(rhs, (x0, x), start, rtol=1e-11, atol=1e-12, method="DOP853").y[:, -1]
+    ln_u, g = ss.regular_series_start(ell, x, a, b)
+    assert float(ln_u) == pytest.approx(solved[0], abs=1e-6)
+    assert float(g) == pytest.approx(solved[1], rel=1e-6)
+
+
+def test_few_wave_form_equals_the_fft_form():
+    delta = np.random.default_rng(5).uniform(-3.0, 3.0, (6, 22))
+    dense = ss.sigmaT_k2_few_waves(delta, ss.identical_fermion_form(21))
+    np.testing.assert_allclose(dense, [ss.sigmaT_k2_from_phases(d) for d in delta], rtol=1e-12)
+
+
+def test_smooth_pairs_interpolate_through_a_narrow_p_wave_resonance():
+    """b ≈ 17.74: a zero-energy p-wave resonance, at k = 0.003 far narrower in b than the
+    rows below.  δ₁ jumps by π there, but the pair (P₁, Q₁) of the regular solution is
+    smooth: cubic interpolation of the pairs from 4 rows 1 % apart rebuilds σ_T at a
+    point between them to 1e−4, while interpolating σ_T itself is off by far more."""
+    k = np.array([0.003, 0.02, 0.3])
+    rows = 17.74 * np.array([0.98, 0.99, 1.00, 1.01])
+    mid = 17.74 * 0.9953
+    weights = [np.prod([(mid - rows[m]) / (rows[j] - rows[m]) for m in range(4) if m != j])
+               for j in range(4)]
+    ell, form = np.arange(4), ss.identical_fermion_form(3)
+
+    def solve(b):
+        lmax = max(ss.partial_wave_count(kk / b, b)[0] for kk in k)
+        _, _, _, (p, q) = ss.phase_shifts_numeric(k / b, b, lmax - 1, pairs=4)
+        return p, q, ss.sigmaT_m2_batch(k / b, b)
+
+    def few_waves(b, p, q):      # σ_T m² of ℓ ≤ 3 alone, δ_ℓ from tan δ_ℓ = a^{2ℓ+1} Q/P
+        delta = np.arctan2((k / b)[:, None] ** (2 * ell + 1) * q, p)
+        return ss.sigmaT_k2_few_waves(delta, form) / k ** 2
+    solved = [solve(b) for b in rows]
+    p, q = (sum(w * s[i] for w, s in zip(weights, solved)) for i in (0, 1))
+    exact_p, exact_q, exact = solve(mid)
+    rebuilt = few_waves(mid, p, q) + (exact - few_waves(mid, exact_p, exact_q))
+    np.testing.assert_allclose(rebuilt, exact, rtol=1e-4)
+    naive = sum(w * s[2] for w, s in zip(weights, solved))
+    assert np.abs(naive / exact - 1.0).max() > 0.1
+
+
 # --- table, derived quantities and likelihoods ------------------------------------------
 from lmt_scan.derived import sidm  # noqa: E402
 from lmt_scan.physics import constants as const  # noqa: E402

@@ -3,7 +3,7 @@ import math
 
 from ..errors import PointRejected
 from ..physics import constants as c
-from ..physics import dark_sector
+from ..physics import dark_sector, phi_late
 from .registry import derived_quantity, model_setting
 
 model_setting("x_f", float, 20.0, "freeze-out x_f = M1/T_f at which Eq. (21) is imposed "
@@ -58,13 +58,29 @@ def _m2(point):
     return point.M1_GeV + point["delta_M"]
 
 
-@derived_quantity("width_phi_GeV", "GeV", "ϕ width, Eqs. (C1)–(C5); 0 for m_ϕ < m_Z′ (4ν not computed)")
+@derived_quantity("width_phi_GeV", "GeV", "ϕ width: Eqs. (C1)–(C5) above m_Z′ (+ the doubly "
+                  "off-shell part near threshold), ϕ → Z′*Z′* → 4ν, ννe⁺e⁻, ννμ⁺μ⁻ below")
 def _width_phi(point):
     w = point["width_Zp_GeV"] / point.m_Zp_GeV
     return dark_sector.width_phi(point.m_phi_GeV, point.m_Zp_GeV, point.g_p, w)
 
 
-@derived_quantity("tau_phi_s", "s", "ϕ lifetime from App. C (inf for m_ϕ < m_Z′: not computed)")
+@derived_quantity("tau_phi_s", "s", "ϕ lifetime ħ/Γ_ϕ (App. C above m_Z′, off-shell Z′ below)")
 def _tau_phi(point):
     width = point["width_phi_GeV"]
     return c.width_to_lifetime_s(width) if width > 0.0 else math.inf
+
+
+# not stored: ~10 ms per point below m_Z′ (three four-body integrals and the decoupling
+# temperature); computed when a likelihood (phi_cmb) asks for it
+@derived_quantity("phi_cmb_distortion", "", "CMB μ and y distortions from late ϕ → ννe⁺e⁻ "
+                  "decays (m_ϕ < m_Z′, Sec. II B remark; 0 for m_ϕ ≥ m_Z′ or m_ϕ ≤ 2m_e)",
+                  keys=("mu", "y"), store=False)
+def _phi_cmb_distortion(point):
+    m_phi, m_Zp = point.m_phi_GeV, point.m_Zp_GeV
+    if m_phi >= m_Zp or m_phi <= 2.0 * c.m_e:
+        return {"mu": 0.0, "y": 0.0}
+    mu, y, _ = phi_late.cmb_distortions(m_phi, m_Zp, point.g_p)
+    if not (math.isfinite(mu) and math.isfinite(y)):
+        raise PointRejected("phi_cmb_failed")
+    return {"mu": mu, "y": y}

@@ -142,16 +142,22 @@ def width_phi_three_body(m_phi, m_Zp, g_p, w):
 
 
 def width_phi(m_phi, m_Zp, g_p, w):
-    """Total ϕ width [GeV] as in App. C: Eq. (C1) for m_ϕ > 2m_Z′, Eq. (C2) for
-    m_Z′ ≤ m_ϕ ≤ 2m_Z′ (C1 vanishes at threshold), and 0 below m_Z′ (ϕ → 4ν is
-    not computed in the paper).
+    """Total ϕ width [GeV], w = Γ_Z′/m_Z′.
+
+    m_ϕ > 2m_Z′: Eq. (C1).  m_Z′ ≤ m_ϕ ≤ 2m_Z′: Eq. (C2) plus the doubly-off-shell part
+    C2 leaves out (``phi_late.offshell_width_above_threshold``; it matters only within a
+    few 10⁻³ of threshold, where C2 → 0 as (r−1)⁵).  m_ϕ < m_Z′ (not computed in the
+    paper, remark below Eq. 15): ϕ → Z′*Z′* → 4ν, ννe⁺e⁻, ννμ⁺μ⁻ (``phi_late``: the App. C
+    vertex with both Z′ off shell).  Γ_ϕ is continuous at m_ϕ = m_Z′.
 
     Above threshold Eq. (C2) with a narrow Z′ tends to 2 BR(Z′→νν̄) × Eq. (C1) — either
     Z′ of the pair can be the one that decays, while (C1) carries the identical-boson ½ —
     so (C1) is the total width there and (C2) is not added to it.
     """
+    from . import phi_late   # phi_late imports this module (Q_Φ)
     if m_phi > 2.0 * m_Zp:
         return width_phi_to_ZpZp(m_phi, m_Zp, g_p)
     if m_phi >= m_Zp:
-        return width_phi_three_body(m_phi, m_Zp, g_p, w)
-    return 0.0
+        return (width_phi_three_body(m_phi, m_Zp, g_p, w)
+                + phi_late.offshell_width_above_threshold(m_phi, m_Zp, g_p, w * m_Zp))
+    return phi_late.light_phi_width(m_phi, m_Zp, g_p, w * m_Zp)
