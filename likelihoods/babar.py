@@ -42,13 +42,16 @@ def load_limit_curve(path):
 
 def limit_at(m_GeV, mass, limit, covered):
     """g′ limit at m_Z′ [GeV] (linear interpolation), or None outside the covered range."""
-    if not mass[0] <= m_GeV <= mass[-1]:
-        return None
-    i = min(int(np.searchsorted(mass, m_GeV, side="right")) - 1, len(mass) - 2)
-    if not covered[i]:
-        return None
+    value = float(limits_at(np.array([m_GeV], dtype=float), mass, limit, covered)[0])
+    return None if math.isnan(value) else value
+
+
+def limits_at(m_GeV, mass, limit, covered):
+    """:func:`limit_at` on an array of m_Z′ [GeV]: NaN outside the covered range."""
+    inside = (mass[0] <= m_GeV) & (m_GeV <= mass[-1])
+    i = np.clip(np.searchsorted(mass, m_GeV, side="right") - 1, 0, len(mass) - 2)
     t = (m_GeV - mass[i]) / (mass[i + 1] - mass[i])
-    return float(limit[i] + t * (limit[i + 1] - limit[i]))
+    return np.where(inside & covered[i], limit[i] + t * (limit[i + 1] - limit[i]), np.nan)
 
 
 class BaBarMuMu(UpperLimitLikelihood):
@@ -77,3 +80,7 @@ class BaBarMuMu(UpperLimitLikelihood):
         # signal strength (g′/g′_lim)² with the limit at 1: χ² = limit_chi2·strength²
         g_lim = self.limit(point.m_Zp_GeV)
         return None if g_lim is None else ((point.g_p / g_lim) ** 2, 1.0)
+
+    def bounded_batch(self, batch, rows):
+        g_lim = limits_at(batch.m_Zp_GeV[rows], *self.curve)
+        return (batch.g_p[rows] / g_lim) ** 2, np.where(np.isnan(g_lim), np.nan, 1.0), None

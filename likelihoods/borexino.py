@@ -6,6 +6,8 @@ split and the 'physical' vs 'paper' form of Eq. A5 are the model settings
 shared by all consumers).  ``shape: hard`` reproduces the paper; ``smooth`` (default)
 is Gaussian in R − 1 with the tolerance at ``limit_sigma`` σ.
 """
+import numpy as np
+
 from lmt_scan.options import Option
 from lmt_scan.plugins import UpperLimitLikelihood
 
@@ -24,3 +26,7 @@ class Borexino(UpperLimitLikelihood):
 
     def bounded(self, point):
         return abs(point["borexino_ratio"] - 1.0), self.opts["tolerance"]
+
+    def bounded_batch(self, batch, rows):
+        ratio, reasons = batch.column("borexino_ratio", rows)
+        return np.abs(ratio - 1.0), np.full(len(rows), self.opts["tolerance"]), reasons

@@ -55,3 +55,7 @@ class MuonG2(Likelihood):
 
     def loglike(self, point):
         return gaussian_loglike(point["delta_a_mu"], self.delta, self.sigma)
+
+    def loglike_batch(self, batch, rows):
+        value, reasons = batch.column("delta_a_mu", rows)
+        return self.batch_answer(gaussian_loglike(value, self.delta, self.sigma), reasons)

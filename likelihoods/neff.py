@@ -15,6 +15,7 @@ Data sets (``likelihoods/data/neff.yaml``, sources there): ``planck2015_paper``
 upper limit (mean + 1.96σ if it has none).
 The paper's Fig. 1 (right) bound: ``{dataset: planck2015_paper, shape: hard, sm_shift: false}``.
 """
+import numpy as np
 import yaml
 
 from lmt_scan.errors import PointRejected
@@ -50,16 +51,30 @@ class Neff(Likelihood):
         self.mean, self.sigma = float(entry["mean"]), float(entry["sigma"])
         self.upper_limit = float(entry.get("upper_limit", self.mean + 1.96 * self.sigma))
 
+    def _compared(self):
+        """(derived quantity read, shift added to it) for the N_eff compared with the data."""
+        if self.opts["sm_shift"]:
+            return "delta_Neff", self.opts["sm_value"]
+        return "Neff", 0.0
+
     def predicted(self, point):
         """N_eff compared with the data (shifted to the SM baseline if ``sm_shift``)."""
-        if self.opts["sm_shift"]:
-            return self.opts["sm_value"] + point["delta_Neff"]
-        return point["Neff"]
+        name, shift = self._compared()
+        return shift + point[name]
+
+    def _loglike(self, value):
+        """log L of a compared N_eff (float or array); −∞ above a hard limit."""
+        if self.opts["shape"] == "hard":
+            return np.where(value > self.upper_limit, -np.inf, 0.0)
+        return gaussian_loglike(value, self.mean, self.sigma)
 
     def loglike(self, point):
-        value = self.predicted(point)
-        if self.opts["shape"] == "hard":
-            if value > self.upper_limit:
-                raise PointRejected("neff_excluded")
-            return 0.0
-        return gaussian_loglike(value, self.mean, self.sigma)
+        value = float(self._loglike(self.predicted(point)))
+        if value == -np.inf:
+            raise PointRejected("neff_excluded")
+        return value
+
+    def loglike_batch(self, batch, rows):
+        name, shift = self._compared()
+        value, reasons = batch.column(name, rows)
+        return self.batch_answer(self._loglike(shift + value), reasons, "neff_excluded")

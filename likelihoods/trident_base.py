@@ -39,3 +39,7 @@ class TridentRatio(Likelihood):
 
     def loglike(self, point):
         return gaussian_loglike(point[self.ratio_name], self.value, self.sigma)
+
+    def loglike_batch(self, batch, rows):
+        ratio, reasons = batch.column(self.ratio_name, rows)
+        return self.batch_answer(gaussian_loglike(ratio, self.value, self.sigma), reasons)

@@ -4,6 +4,8 @@ The paper demands |G_Z′| ≲ C_V G_F with G_Z′ = −e g′ ε_AZ′/(2 m_Z�
 ``wd_ratio`` = |G_Z′|/(C_V G_F).  ``shape: hard`` reproduces the paper's line;
 ``smooth`` (default) is a half-Gaussian with the bound at ``limit_sigma`` σ.
 """
+import numpy as np
+
 from lmt_scan.options import Option
 from lmt_scan.plugins import UpperLimitLikelihood
 
@@ -22,3 +24,7 @@ class WhiteDwarf(UpperLimitLikelihood):
 
     def bounded(self, point):
         return point["wd_ratio"], self.opts["limit"]
+
+    def bounded_batch(self, batch, rows):
+        ratio, reasons = batch.column("wd_ratio", rows)
+        return ratio, np.full(len(rows), self.opts["limit"]), reasons

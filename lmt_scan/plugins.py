@@ -18,6 +18,8 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import numpy as np
+
 from .errors import ConfigError, PointRejected  # noqa: F401  (re-exported for plugins)
 from .options import Option, validate_options
 
@@ -63,6 +65,20 @@ class Likelihood:
             except Exception as exc:   # counted by the posterior, never a crash mid-run
                 out.append(exc)
         return out
+
+    @staticmethod
+    def batch_answer(values, reasons, rejected_reason=None):
+        """``(values, reasons)`` for :meth:`loglike_batch` from an array of log L and the
+        reasons of the quantities read (``batch.column``): rows at −∞ without a reason get
+        ``rejected_reason`` (what the scalar ``loglike`` raises there)."""
+        values = np.asarray(values, dtype=float)
+        if rejected_reason is not None:
+            excluded = values == -math.inf
+            if excluded.any():
+                reasons = (np.full(values.shape, None, dtype=object) if reasons is None
+                           else reasons.copy())
+                reasons[excluded & np.equal(reasons, None)] = rejected_reason
+        return values, reasons
 
     def data_path(self, filename):
         """Path of a data file shipped beside this plugin's module (ConfigError if missing)."""
@@ -189,6 +205,12 @@ class UpperLimitLikelihood(Likelihood):
     def bounded(self, point):
         raise NotImplementedError
 
+    def bounded_batch(self, batch, rows):
+        """Batched :meth:`bounded`: ``(values, limits, reasons)`` arrays on ``rows`` (limit
+        NaN where it does not apply, reasons from ``batch.column``), or None to loop over
+        :meth:`bounded` (the default)."""
+        return None
+
     def limit_sigma(self):
         return self.opts["limit_sigma"]
 
@@ -200,6 +222,17 @@ class UpperLimitLikelihood(Likelihood):
         if value == -math.inf:
             raise PointRejected(f"{self.name}_excluded")
         return value
+
+    def loglike_batch(self, batch, rows):
+        bounded = self.bounded_batch(batch, rows)
+        if bounded is None:
+            return super().loglike_batch(batch, rows)
+        values, limits, reasons = bounded
+        out = np.zeros(len(rows))
+        applies = ~np.isnan(limits)
+        out[applies] = one_sided_loglike(values[applies], limits[applies], self.opts["shape"],
+                                         self.limit_sigma())
+        return self.batch_answer(out, reasons, f"{self.name}_excluded")
 
 
 def gaussian_loglike(value, mean, sigma):
@@ -213,7 +246,10 @@ def one_sided_loglike(ratio, limit, shape, limit_sigma=1.96):
     ``hard``: 0 below the limit, −∞ above (reproduces a paper's exclusion line);
     ``smooth``: a half-Gaussian centred on zero with the limit at ``limit_sigma`` σ,
     i.e. Δχ² = limit_sigma² at the limit (the usual reading of a 95 % CL bound).
+    Floats or arrays.
     """
     if shape == "hard":
-        return 0.0 if ratio <= limit else -math.inf
+        if np.ndim(ratio) == 0 and np.ndim(limit) == 0:
+            return 0.0 if ratio <= limit else -math.inf
+        return np.where(ratio <= limit, 0.0, -math.inf)   # NaN (a rejected row) → −∞
     return -0.5 * (ratio * limit_sigma / limit) ** 2

@@ -213,6 +213,27 @@ class ModelBatch:
             values = np.array([math.nan if row is None else float(row) for row in rows])
         return values, reasons
 
+    def subset(self, keep):
+        """The batch of the rows selected by ``keep`` (bool mask or indices), with every
+        quantity computed so far: later quantities are then computed for those rows only
+        (the posterior drops rows once rejected, as the scalar path stops)."""
+        keep = np.flatnonzero(keep) if np.asarray(keep).dtype == bool else np.asarray(keep)
+        new = ModelBatch.__new__(ModelBatch)
+        new.settings, new.n = self.settings, len(keep)
+        new.params = {name: value[keep] for name, value in self.params.items()}
+        new.rejected = [self.rejected[i] for i in keep]
+        new._values = {name: ({k: v[keep] for k, v in value.items()}
+                              if isinstance(value, dict) else value[keep])
+                       for name, value in self._values.items()}
+        new._reasons = {name: why[keep] for name, why in self._reasons.items()}
+        new._reading = []
+        new._points = [None] * new.n
+        for j, i in enumerate(keep):
+            if self._points[i] is not None:        # keep what a row computed on its own
+                new._points[j] = _BatchRow(new, j)
+                new._points[j]._cache = self._points[i]._cache
+        return new
+
     def point(self, i):
         """The ModelPoint of row ``i`` (None if its parameters are rejected); it reads the
         quantities the batch computes in one go from the batch."""

@@ -70,27 +70,39 @@ def plugin_value(label, raw):
 def evaluate_batch(rows, likelihoods, settings):
     """Batched :func:`evaluate_point` (stopping at the first rejection) on ``rows`` (dicts of
     the four parameters, a dict of arrays, or a ModelBatch): ``(totals, reasons)`` lists, row
-    by row identical to the scalar path — each plugin's ``loglike_batch`` sees only the rows
-    still alive, in plugin order."""
+    by row identical to the scalar path.  Each plugin's ``loglike_batch`` sees only the rows
+    still alive, in plugin order: rejected rows leave the batch, so no derived quantity is
+    computed for a row the scalar path would have stopped at."""
     batch = rows if isinstance(rows, ModelBatch) else ModelBatch(rows, settings)
     reasons = np.array(batch.rejected, dtype=object)
-    if settings["require_relic"]:
+    totals = np.zeros(batch.n)
+    index = np.flatnonzero(_alive(reasons))     # original row of each row of ``batch``
+    if index.size < batch.n:
+        batch = batch.subset(index)
+    if settings["require_relic"] and index.size:
         why = batch.reasons("y")
-        for i in np.flatnonzero(_alive(reasons) & ~_alive(why)):
+        for i in np.flatnonzero(~_alive(why)):
             if not isinstance(why[i], str):
                 raise why[i]                   # as the scalar path: a bug, not a rejection
-            reasons[i] = why[i]
-    totals = np.zeros(batch.n)
+        reasons[index] = why
+        batch, index = _drop_rejected(batch, index, why)
     for label, likelihood in likelihoods.items():
-        alive = np.flatnonzero(_alive(reasons))
-        if not alive.size:
+        if not index.size:
             break
-        values, why = plugin_values(label, likelihood.loglike_batch(batch, alive), alive.size)
-        totals[alive] += values
-        rejected = ~_alive(why)
-        reasons[alive[rejected]] = why[rejected]
+        values, why = plugin_values(label, likelihood.loglike_batch(batch, np.arange(batch.n)),
+                                    batch.n)
+        totals[index] += values
+        reasons[index] = why
+        batch, index = _drop_rejected(batch, index, why)
     totals[~_alive(reasons)] = -math.inf
     return totals.tolist(), reasons.tolist()
+
+
+def _drop_rejected(batch, index, why):
+    keep = _alive(why)
+    if keep.all():
+        return batch, index
+    return batch.subset(keep), index[keep]
 
 
 def _alive(reasons):

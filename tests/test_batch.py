@@ -60,32 +60,89 @@ def test_posterior_batch_counts_like_the_scalar_loop():
         assert _close(got[0], want[0]) and _close(got[1], want[1])
 
 
+def _box_rows(rng, n, m_zp=(-0.5, 3.2), g_p=(-5.5, -1.5), m_phi=(-0.5, 2.7), M1=(-0.3, 2.3)):
+    """Random points (log-uniform) over a box wider than every shipped card's prior."""
+    return [{"m_Zp": 10 ** rng.uniform(*m_zp), "g_p": 10 ** rng.uniform(*g_p),
+             "m_phi": 10 ** rng.uniform(*m_phi), "M1": 10 ** rng.uniform(*M1)}
+            for _ in range(n)]
+
+
+def _same_row(name, value, reason, row, settings=None):
+    try:
+        expected, why = ModelPoint.from_dict(row, settings)[name], None
+    except PointRejected as rejected:
+        expected, why = None, rejected.reason
+    assert reason == why, (name, row, reason, why)
+    if why is None:
+        pairs = ([(value[k], expected[k]) for k in expected]
+                 if isinstance(expected, dict) else [(value, expected)])
+        assert all(_close(a, b) for a, b in pairs), (name, row, value, expected)
+
+
+SLOW = ("width_phi_GeV", "tau_phi_s")      # three-body quadratures: a few rows only
+
+
 def test_model_batch_rows_are_the_model_points():
-    """Every derived quantity of batch row i is the lone ModelPoint's (same providers);
+    """Every derived quantity of batch row i is the lone ModelPoint's (1e-9, same reason);
     a nonpositive parameter rejects its row only."""
-    rng = np.random.default_rng(11)
-    rows = [{"m_Zp": 10 ** rng.uniform(0, 2.5), "g_p": 10 ** rng.uniform(-5, -2),
-             "m_phi": 10 ** rng.uniform(0, 2.5), "M1": 10 ** rng.uniform(0, 2)}
-            for _ in range(40)]
+    rows = _box_rows(np.random.default_rng(11), 300)
     rows[7] = dict(rows[7], g_p=-1.0)
+    rows[8] = dict(rows[8], M1=math.nan)
     batch = ModelBatch(rows)
     assert batch.rejected[7] == "nonpositive_g_p" and batch.point(7) is None
-    cheap = [n for n in DERIVED if n not in ("Neff", "delta_Neff")] + ["Neff"]
-    for name in cheap:
+    assert batch.rejected[8] == "nonpositive_M1"
+    for name in DERIVED:
+        values, reasons = batch.values(name)
+        for i, row in enumerate(rows[:12] if name in SLOW else rows):
+            if i in (7, 8):
+                assert values[i] is None and reasons[i] == batch.rejected[i]
+                continue
+            _same_row(name, values[i], reasons[i], row)
+
+
+@pytest.mark.parametrize("settings", [
+    {"borexino_mode": "paper"}, {"borexino_mu_fraction": 0.83}, {"neff_method": "direct"},
+    {"neff_decoupling": "collisional"}, {"x_f": 25.0, "pseudo_dirac_max": 0.1},
+    {"sigmav_target_cm3_s": 4.4e-26}])
+def test_batched_providers_follow_the_model_settings(settings):
+    """Batched providers against ModelPoint under non-default model settings (the slow
+    direct N_eff solves on a few rows)."""
+    from lmt_scan.point import model_settings
+    settings = model_settings(settings)
+    n = 6 if settings["neff_method"] == "direct" or settings["neff_decoupling"] != \
+        "instantaneous" else 200
+    rows = _box_rows(np.random.default_rng(len(str(settings))), n)
+    batch = ModelBatch(rows, settings)
+    for name in [q.name for q in DERIVED.values() if q.compute_batch is not None]:
         values, reasons = batch.values(name)
         for i, row in enumerate(rows):
-            if i == 7:
-                assert values[i] is None and reasons[i] == "nonpositive_g_p"
-                continue
-            try:
-                expected, why = ModelPoint.from_dict(row)[name], None
-            except PointRejected as rejected:
-                expected, why = None, rejected.reason
-            assert reasons[i] == why, (name, row)
-            if why is None:
-                pairs = ([(values[i][k], expected[k]) for k in expected]
-                         if isinstance(expected, dict) else [(values[i], expected)])
-                assert all(_close(a, b) for a, b in pairs), (name, row, values[i], expected)
+            _same_row(name, values[i], reasons[i], row, settings)
+
+
+def test_borexino_rate_is_g4_I1_plus_g2_I2():
+    """The decomposition rate = g′⁴ I₁(m_Z′) + g′² I₂(m_Z′) used by borexino_rate_ratio
+    against the 48-node integral of Eq. (A3) at the actual g′, on random points."""
+    from lmt_scan.physics import neutrino_scattering as ns
+    rng = np.random.default_rng(8)
+    m, g = 10 ** rng.uniform(-3.5, 0.5, 300), 10 ** rng.uniform(-6, -1, 300)
+    per_g4, per_g2 = ns.zp_rates(m)
+    for i in range(m.size):
+        direct = ns._integrate_T(lambda T: ns.dsigma_dT_Zp_parts(T, ns.E_BE7, m[i], g[i]).T,
+                                 ns.T_MIN_BOREXINO, ns.t_max(ns.E_BE7))
+        assert _close(direct[0], g[i] ** 4 * per_g4[i]) and _close(direct[1], g[i] ** 2 * per_g2[i])
+        assert ns.zp_rates(float(m[i])) == pytest.approx((per_g4[i], per_g2[i]), rel=1e-13, abs=0)
+
+
+@pytest.mark.parametrize("card", ["paper_full.yaml", "quickstart.yaml", "today.yaml"])
+def test_a_row_does_not_depend_on_the_batch_it_is_in(card):
+    """Bit-identical log L for a row evaluated alone, in chunks of 3 or in one batch: the
+    chain cannot depend on how a block is cut between workers."""
+    posterior = Posterior.from_config(load_run_card(REPO / "runs" / card))
+    thetas = np.array(_thetas(posterior, 120, seed=9))
+    whole = posterior.loglike_batch(thetas)
+    chunks = [v for k in range(0, 120, 3) for v in posterior.loglike_batch(thetas[k:k + 3])]
+    alone = [posterior.loglike_batch(t[None, :])[0] for t in thetas[:30]]
+    assert whole == chunks and whole[:30] == alone
 
 
 class Threshold(Likelihood):

@@ -41,12 +41,17 @@ class DerivedQuantity:
         return [self.name]
 
 
-def derived_quantity(name, unit, doc, keys=None, store=True):
-    """Decorator registering ``compute(point)`` as derived quantity ``name``."""
+def derived_quantity(name, unit, doc, keys=None, store=True, batched=False):
+    """Decorator registering ``compute(point)`` as derived quantity ``name``.
+
+    ``batched=True`` declares that ``compute`` works unchanged on a ModelBatch (its physics
+    takes arrays): it is then also the batched form, one function for both paths."""
     def register(compute):
         if name in DERIVED:
             raise ValueError(f"derived quantity {name!r} registered twice")
         DERIVED[name] = DerivedQuantity(name, unit, doc, compute, keys, store)
+        if batched:
+            DERIVED[name].compute_batch = compute
         return compute
     return register
 

@@ -14,7 +14,6 @@ transfer (:func:`lmt_scan.physics.thermal_history.neff_collisional`, beyond the 
 with its own table ``neff_collisional.npz`` (coarser grid) and the same fall-backs.
 """
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,16 +61,20 @@ def load_neff_table(name):
 
 
 def _from_table(name, m_Zp_GeV, g_p):
-    """Interpolated N_eff, or None outside the table (or without one)."""
+    """Interpolated N_eff on arrays (m_Z′ [GeV] above the e⁺e⁻ threshold, g′), NaN outside
+    the table (or without one)."""
     table = load_neff_table(name)
-    if table is None or m_Zp_GeV <= 2.0 * c.m_e:
-        return None
+    if table is None:
+        return np.full(m_Zp_GeV.shape, np.nan)
     spline, (s_lo, s_hi), (g_lo, g_hi), _ = table
-    s = math.log10(m_Zp_GeV / (2.0 * c.m_e) - 1.0)
-    log_g = math.log10(g_p)
-    if s_lo <= s <= s_hi and g_lo <= log_g <= g_hi:
-        return float(spline.ev(s, log_g))
-    return None
+    s = np.log10(m_Zp_GeV / (2.0 * c.m_e) - 1.0)
+    log_g = np.log10(g_p)
+    inside = (s_lo <= s) & (s <= s_hi) & (g_lo <= log_g) & (log_g <= g_hi)
+    if inside.all():
+        return spline.ev(s, log_g)
+    out = np.full(m_Zp_GeV.shape, np.nan)
+    out[inside] = spline.ev(s[inside], log_g[inside])
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -80,28 +83,47 @@ def _neff_without_exchange_heavy(T_dec_GeV):
 
 
 def neff_value(m_Zp_GeV, g_p, T_dec_MeV=1.5, method="table", decoupling="instantaneous"):
-    """N_eff at (m_Z′ [GeV], g′): table where it applies, else the direct solve.
+    """N_eff at (m_Z′ [GeV], g′), floats or arrays: table where it applies, else the direct
+    solve (row by row).
 
     ``decoupling`` "instantaneous" (the paper, at T_ν-dec = ``T_dec_MeV``) or
     "collisional" (weak ν–e energy transfer; ``T_dec_MeV`` unused).
     """
+    scalar = isinstance(m_Zp_GeV, (float, int)) and isinstance(g_p, (float, int))
+    m, g = (np.array(a, dtype=float).reshape(-1) for a in np.broadcast_arrays(m_Zp_GeV, g_p)) \
+        if not scalar else (np.array([m_Zp_GeV], dtype=float), np.array([g_p], dtype=float))
+    out = np.full(m.shape, np.nan)
     if decoupling == "collisional":
-        if m_Zp_GeV / th.T_START_COLLISIONAL > 30.0:
-            return _neff_standard_model(None)        # Z′ density < e⁻³⁰ when the solve starts
-        name, solve = table_name(None), lambda: th.neff_collisional(m_Zp_GeV, g_p)
+        # Z′ density < e⁻³⁰ when the solve starts
+        out[m / th.T_START_COLLISIONAL > 30.0] = _neff_standard_model(None)
+        above = m > 2.0 * c.m_e
+        name, solve = table_name(None), th.neff_collisional
     else:
         T_dec = T_dec_MeV * c.MeV_in_GeV
-        if m_Zp_GeV <= 2.0 * c.m_e:
-            return th.neff_decoupled_baths(m_Zp_GeV, T_dec)
-        if m_Zp_GeV >= M_TABLE_MAX_GEV and m_Zp_GeV / T_dec > 60.0:
-            return _neff_without_exchange_heavy(T_dec)      # Z′ density < e⁻⁶⁰ at T_ν-dec
-        name, solve = table_name(T_dec_MeV), lambda: th.neff(m_Zp_GeV, g_p, T_dec=T_dec)
-    value = _from_table(name, m_Zp_GeV, g_p) if method == "table" else None
-    return solve() if value is None else value
+        above = m > 2.0 * c.m_e
+        if not above.all():
+            for i in np.flatnonzero(~above):
+                out[i] = th.neff_decoupled_baths(float(m[i]), T_dec)
+        # Z′ density < e⁻⁶⁰ at T_ν-dec
+        out[above & (m >= M_TABLE_MAX_GEV) & (m / T_dec > 60.0)] = \
+            _neff_without_exchange_heavy(T_dec)
+        name = table_name(T_dec_MeV)
+
+        def solve(m_i, g_i):
+            return th.neff(m_i, g_i, T_dec=T_dec)
+    todo = np.isnan(out) & above
+    if method == "table" and todo.any():
+        out[todo] = _from_table(name, m[todo], g[todo])
+    missing = np.isnan(out)
+    if missing.any():
+        for i in np.flatnonzero(missing):
+            out[i] = solve(float(m[i]), float(g[i]))
+    return float(out[0]) if scalar else out.reshape(np.broadcast(m_Zp_GeV, g_p).shape)
 
 
 @derived_quantity("Neff", "", "N_eff at T ≪ m_e, Eq. (10), from the three-bath evolution "
-                  "Eqs. (11)-(15) (model settings neff_T_dec_MeV, neff_method, neff_decoupling)")
+                  "Eqs. (11)-(15) (model settings neff_T_dec_MeV, neff_method, neff_decoupling)",
+                  batched=True)
 def _neff(point):
     s = point.settings
     return neff_value(point.m_Zp_GeV, point.g_p, s["neff_T_dec_MeV"], s["neff_method"],
@@ -109,7 +131,7 @@ def _neff(point):
 
 
 @derived_quantity("delta_Neff", "", "ΔN_eff = N_eff − N_eff(no light Z′) in the same treatment "
-                  "of decoupling; add to 3.044 for the precise SM baseline")
+                  "of decoupling; add to 3.044 for the precise SM baseline", batched=True)
 def _delta_neff(point):
     s = point.settings
     T_dec = None if s["neff_decoupling"] == "collisional" else s["neff_T_dec_MeV"] * c.MeV_in_GeV

@@ -26,18 +26,34 @@ def load_trident_table(experiment):
 
 
 def trident_ratio(experiment, m_Zp_GeV, g_p):
-    """σ(ν_μ A → ν_μ A μ⁺μ⁻)/σ_SM of ``experiment`` from its table."""
-    x, y = trident.interpolate_coefficients(m_Zp_GeV, *load_trident_table(experiment))
+    """σ(ν_μ A → ν_μ A μ⁺μ⁻)/σ_SM of ``experiment`` from its table (floats or arrays)."""
+    table = load_trident_table(experiment)
+    if np.ndim(m_Zp_GeV) == 0:
+        x, y = trident.interpolate_coefficients(m_Zp_GeV, *table)
+    else:
+        x, y = _coefficients_on_array(np.asarray(m_Zp_GeV, dtype=float), table)
     return trident.ratio_from_coefficients(g_p, x, y)
 
 
+def _coefficients_on_array(m_Zp_GeV, table):
+    """(x, y) of :func:`lmt_scan.physics.trident.interpolate_coefficients` on an array: the
+    same ln–ln interpolation (np.interp) inside the grid, the function itself row by row
+    for the rare masses outside it (its power-law continuations)."""
+    log_m, log_x, log_y = table
+    lm = np.log(m_Zp_GeV)
+    x, y = np.exp(np.interp(lm, log_m, log_x)), np.exp(np.interp(lm, log_m, log_y))
+    for i in np.flatnonzero((lm < log_m[0]) | (lm > log_m[-1])):
+        x.flat[i], y.flat[i] = trident.interpolate_coefficients(float(m_Zp_GeV.flat[i]), *table)
+    return x, y
+
+
 @derived_quantity("ccfr_ratio", "", "trident σ/σ_SM for CCFR (Fe, E_ν = 160 GeV), EPA "
-                  "with q²-dependent Z′ propagator (table)")
+                  "with q²-dependent Z′ propagator (table)", batched=True)
 def _ccfr_ratio(point):
     return trident_ratio("ccfr", point.m_Zp_GeV, point.g_p)
 
 
 @derived_quantity("charm2_ratio", "", "trident σ/σ_SM for CHARM-II (SiO₂, E_ν = 24 GeV), EPA "
-                  "with q²-dependent Z′ propagator (table)")
+                  "with q²-dependent Z′ propagator (table)", batched=True)
 def _charm2_ratio(point):
     return trident_ratio("charm2", point.m_Zp_GeV, point.g_p)

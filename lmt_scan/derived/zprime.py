@@ -1,47 +1,51 @@
-"""Derived quantities of the Z′ sector (Sec. II, Eqs. 3, 5, 8, 9, 14)."""
+"""Derived quantities of the Z′ sector (Sec. II, Eqs. 3, 5, 8, 9, 14).
+
+Every provider here works on a ModelPoint and, unchanged, on a ModelBatch (``batched=True``):
+the physics functions take floats or arrays."""
 from ..physics import constants as c
 from ..physics import neutrino_scattering, zprime
 from .registry import derived_quantity, model_setting
 
 
-@derived_quantity("eps_AZp", "", "A–Z′ kinetic mixing ε_AZ′, Eq. (3)")
+@derived_quantity("eps_AZp", "", "A–Z′ kinetic mixing ε_AZ′, Eq. (3)", batched=True)
 def _eps_AZp(point):
     return zprime.eps_AZp(point.g_p)
 
 
-@derived_quantity("eps_ZZp", "", "Z–Z′ mixing ε_ZZ′, Eq. (5)")
+@derived_quantity("eps_ZZp", "", "Z–Z′ mixing ε_ZZ′, Eq. (5)", batched=True)
 def _eps_ZZp(point):
     return zprime.eps_ZZp(point.g_p)
 
 
 @derived_quantity("widths_Zp_GeV", "GeV", "Z′ partial widths (νν̄, e⁺e⁻ Eq. 14, μ⁺μ⁻, τ⁺τ⁻)",
-                  keys=("nunu", "ee", "mumu", "tautau"))
+                  keys=("nunu", "ee", "mumu", "tautau"), batched=True)
 def _widths_Zp(point):
     return zprime.Zp_partial_widths(point.m_Zp_GeV, point.g_p)
 
 
-@derived_quantity("width_Zp_GeV", "GeV", "total Z′ width")
+@derived_quantity("width_Zp_GeV", "GeV", "total Z′ width", batched=True)
 def _width_Zp(point):
     return sum(point["widths_Zp_GeV"].values())
 
 
-@derived_quantity("tau_Zp_s", "s", "Z′ lifetime (cf. Eq. 9)")
+@derived_quantity("tau_Zp_s", "s", "Z′ lifetime (cf. Eq. 9)", batched=True)
 def _tau_Zp(point):
     return c.width_to_lifetime_s(point["width_Zp_GeV"])
 
 
-@derived_quantity("delta_a_mu", "", "Z′ contribution to a_μ, Eq. (8)")
+@derived_quantity("delta_a_mu", "", "Z′ contribution to a_μ, Eq. (8)", batched=True)
 def _delta_a_mu(point):
     return zprime.delta_a_mu(point.m_Zp_GeV, point.g_p)
 
 
-@derived_quantity("wd_ratio", "", "|G_Z′|/(C_V G_F), white-dwarf plasmon cooling (Sec. II A)")
+@derived_quantity("wd_ratio", "", "|G_Z′|/(C_V G_F), white-dwarf plasmon cooling (Sec. II A)",
+                  batched=True)
 def _wd_ratio(point):
     return zprime.white_dwarf_ratio(point.m_Zp_GeV, point.g_p)
 
 
 @derived_quantity("borexino_ratio", "", "⁷Be ν–e rate with Z′ / SM rate (App. A; model settings "
-                  "borexino_mode, borexino_mu_fraction)")
+                  "borexino_mode, borexino_mu_fraction)", batched=True)
 def _borexino_ratio(point):
     s = point.settings
     return neutrino_scattering.borexino_rate_ratio(
