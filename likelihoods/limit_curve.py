@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from scipy.stats import chi2
 
 from lmt_scan import card_paths
 from lmt_scan.errors import ConfigError, PointRejected
@@ -99,6 +98,7 @@ def limit_curve_loglike(g_p, g_lim, shape, cl, power):
     ratio = g_p / g_lim
     if shape == "hard":
         return 0.0 if ratio <= 1.0 else -math.inf
+    from scipy.stats import chi2   # lazy: scipy.stats costs ~0.4 s to import (lmt-scan point)
     return -0.5 * chi2.ppf(cl, 1) * ratio ** (2.0 * power)
 
 

@@ -6,8 +6,6 @@ Values are in the parameter's own unit (MeV for masses m_Zp, m_phi; GeV for M1).
 """
 import math
 
-from scipy.special import ndtri
-from scipy.stats import truncnorm
 
 from lmt_scan.errors import ConfigError
 from lmt_scan.options import Option
@@ -84,10 +82,12 @@ class Gaussian(Prior):
         _check_range(o["min"], o["max"])
         a, b = (o["min"] - o["mean"]) / o["sigma"], (o["max"] - o["mean"]) / o["sigma"]
         self.truncated = math.isfinite(a) or math.isfinite(b)
+        from scipy.stats import truncnorm   # lazy: scipy.stats costs ~0.4 s to import
         self.dist = truncnorm(a, b, loc=o["mean"], scale=o["sigma"])
 
     def transform(self, u):
         if not self.truncated:
+            from scipy.special import ndtri
             return self.opts["mean"] + self.opts["sigma"] * float(ndtri(u))
         return float(self.dist.ppf(u))
 

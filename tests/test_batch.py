@@ -11,7 +11,7 @@ import pytest
 from lmt_scan.config import load_run_card
 from lmt_scan.derived import DERIVED
 from lmt_scan.plugins import Likelihood, PointRejected
-from lmt_scan.point import ModelBatch, ModelPoint
+from lmt_scan.point import PARAMETERS, ModelBatch, ModelPoint
 from lmt_scan.posterior import Posterior, evaluate_batch, evaluate_point
 
 from conftest import REPO
@@ -43,6 +43,21 @@ def test_batch_equals_scalar_over_the_prior_box(card):
         assert _close(total, scalar_total), (row, total, scalar_total)
     # both accepted and rejected points were drawn (else the test shows little)
     assert any(r is None for r in reasons)
+
+
+@pytest.mark.parametrize("run", ["paper_full", "current_data", "today"])
+def test_batch_equals_scalar_on_shipped_posterior_samples(run):
+    """Posterior samples reach every likelihood (σ_T windows and halos, N_eff, trident …),
+    which prior draws mostly do not: batch == scalar there too, and row by row independent
+    of the batch."""
+    posterior = Posterior.from_config(load_run_card(REPO / "runs" / f"{run}.yaml"))
+    samples = np.loadtxt(REPO / "docs" / "runs" / run / "lmt-.txt")[:, 2:6]
+    rows = samples[np.random.default_rng(2).choice(len(samples), 150, replace=False)]
+    thetas = [[row[list(PARAMETERS).index(p)] for p in posterior.free] for row in rows]
+    totals = posterior.loglike_batch(thetas)
+    assert totals == [v for k in range(0, 150, 7) for v in posterior.loglike_batch(thetas[k:k + 7])]
+    scalar = [posterior.loglike(t) for t in thetas]
+    assert all(map(_close, totals, scalar)) and sum(math.isfinite(v) for v in totals) > 100
 
 
 def test_posterior_batch_counts_like_the_scalar_loop():

@@ -6,7 +6,7 @@ adds its module here.
 from .registry import (DERIVED, SETTINGS, DerivedQuantity, batch_form, derived_quantity,
                        model_setting)
 from . import zprime, dark_sector, trident, sidm, thermal  # noqa: F401  (registration side effect)
-from . import relic  # noqa: F401,E402  (batched forms of dark_sector's relic quantities)
+from . import relic, sidm_batch  # noqa: F401,E402  (batched forms of dark_sector's, sidm's)
 
 __all__ = ["DERIVED", "SETTINGS", "DerivedQuantity", "batch_form", "derived_quantity",
            "model_setting"]

@@ -28,3 +28,8 @@ def _y(batch):
                                > s["pseudo_dirac_max"])
     reasons[violated] = "pseudo_dirac_violated"
     return y, reasons
+
+
+@batch_form("alpha_X")
+def _alpha_x(batch):
+    return batch["y"] ** 2 / (4.0 * np.pi)     # Eq. (22), as the one-point provider

@@ -16,8 +16,6 @@ import functools
 import math
 
 import numpy as np
-from scipy.integrate import solve_ivp
-from scipy.interpolate import CubicSpline
 
 from . import constants as c
 from . import stiff_ode, zprime
@@ -137,6 +135,7 @@ X_MIN, X_MAX, N_SPLINE = 1e-2, 1e2, 1501
 @functools.lru_cache(maxsize=2)
 def _log_thermo_table(fermion):
     """(t₀, h, [interval → (c3, c2, c1, c0) for ln ρ, ln p, ln dρ/dT]) per unit g, T = 1."""
+    from scipy.interpolate import CubicSpline   # lazy: only the ODE solves need it
     t = np.linspace(math.log(X_MIN), math.log(X_MAX), N_SPLINE)
     values = np.log(np.array(_integrals(1.0, np.exp(t), 1.0, fermion)))
     coefficients = CubicSpline(t, values, axis=1).c          # (power, interval, function)
@@ -259,6 +258,7 @@ def final_temperatures(m_Zp, width_ee, T_dec=T_DEC_PAPER, rtol=1e-6, atol=1e-8,
     if method == "rosenbrock":
         ratio, log_ratio = stiff_ode.integrate(rhs, (1.0, 0.0), (0.0, n_end), rtol, atol).y
     else:
+        from scipy.integrate import solve_ivp   # cross-checks only; lazy (~0.5 s import)
         result = solve_ivp(lambda n, y: rhs(n, y[0], y[1]), (0.0, n_end), [1.0, 0.0],
                            method=method, rtol=rtol, atol=atol)
         if not result.success:
