@@ -147,17 +147,6 @@ def _pieces(lo, hi, cuts):
     return list(zip(edges[:-1], edges[1:]))
 
 
-def _on_arrays(width):
-    """``width(q)`` on an array of pair masses: the zprime widths take arrays (batched path);
-    a scalar-only version (an ``if`` on the threshold raises ValueError) is mapped instead."""
-    def on_arrays(q):
-        try:
-            return np.asarray(width(q), float) + np.zeros_like(q)
-        except ValueError:
-            return np.vectorize(width, otypes=[float])(q)
-    return on_arrays
-
-
 def width_phi_four_body_rule(m_phi, m_Zp, g_p, width_Zp, channels=("all", "all"),
                              energy_weight=False):
     """:func:`width_phi_four_body` by a fixed product rule (vectorised, ~1 ms): the pair
@@ -165,7 +154,7 @@ def width_phi_four_body_rule(m_phi, m_Zp, g_p, width_Zp, channels=("all", "all")
     Gauss–Legendre nodes each.  For m_ϕ < m_Z′ only (no pole in the range); tested against
     the adaptive quadrature."""
     widths = _channel_widths(g_p)
-    gamma = [_on_arrays(widths[ch]) for ch in channels]
+    gamma = [widths[ch] for ch in channels]   # the zprime widths take arrays
     cuts = [t / m_phi for t in (2.0 * c.m_e, 2.0 * c.m_mu) if t < m_phi]
     lo1, lo2 = (CHANNEL_THRESHOLD_GeV[ch] / m_phi for ch in channels)
     if lo1 + lo2 >= 1.0:
