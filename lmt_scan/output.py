@@ -7,6 +7,7 @@ Layout of ``<output dir>``::
     lmt-post_equal_weights.dat   MultiNest layout: parameters…, derived…, ln L
     lmt-.paramnames              column names with LaTeX labels (derived marked with *)
     params.json                  the same names as a JSON list (pymultinest convention)
+    lmt-.ranges, lmt-.properties.ini  getdist settings for this root (lmt_scan.analysis)
     run_info.json                sampler statistics: ln Z, calls, −∞ reasons, timing, versions
     summary.json                 posterior summary (written by lmt_scan.analysis)
     corner.png / corner.pdf      corner plot

@@ -16,6 +16,7 @@ from . import parallel
 from .parallel import pool_for
 from .posterior import LOG_ZERO, Posterior, derived_columns, derived_row
 from .samplers import sampler_class
+from .samplers.counts import RunCounts
 
 
 def package_versions():
@@ -125,6 +126,8 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
         quiet)
     t0 = time.perf_counter()
     checkpoint = out_dir / output.CHECKPOINT_DIR
+    # the whole run's calls, reasons and wall time (adapters save it with their checkpoints)
+    adapter.counts = RunCounts(checkpoint, posterior, pool, resume)
     try:
         result, posterior = adapter.run(posterior, checkpoint, config.seed,
                                         resume=resume, progress=not quiet, pool=pool)
@@ -138,12 +141,19 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
         raise ConfigError(f"{config.sampler_name} cannot run: {short_repr(str(exc), 200)}",
                           where=str(checkpoint) if resume else config.path,
                           field="resume" if resume else "sampler") from None
-    wall = time.perf_counter() - t0
-    if pool is not None:
-        pool.collect_counts()
-    if result.ncall is None:   # samplers without their own count (emcee, MultiNest)
-        result.ncall = posterior.ncall
-    log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s "
+    adapter.counts.posterior = posterior      # dynesty may return the checkpoint's own
+    totals = adapter.counts.save()
+    wall = totals["wall_s"]
+    posterior.ncall = totals["ncall"]
+    posterior.reasons.clear()
+    posterior.reasons.update(totals["reasons"])
+    if result.ncall is not None and result.ncall != totals["ncall"]:
+        # the sampler's own count (dynesty's includes proposals never evaluated)
+        result.info["sampler_ncall"] = int(result.ncall)
+    result.ncall = totals["ncall"]     # likelihood evaluations actually made, whole run
+    part = time.perf_counter() - t0
+    whole = f" (whole run; this part {part:.1f} s)" if resume else ""
+    log(f"sampling done: {result.ncall} likelihood calls in {wall:.1f} s{whole} "
         f"({result.ncall / max(wall, 1e-9):.0f} calls/s)", quiet)
     counts = dict(posterior.reasons.most_common())
     if not np.any(np.asarray(result.loglike, float) > LOG_ZERO):

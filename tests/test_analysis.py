@@ -265,8 +265,9 @@ def test_stale_plots_of_an_earlier_run_are_removed(tmp_path):
     run = _synthetic_run(tmp_path / "syn")
     analysis.analyze_run(run, full=True)
     assert (run / "marginals.png").is_file()
-    later = (run / output.CHAIN).stat().st_mtime + 10
-    os.utime(run / output.CHAIN, (later, later))                   # a new chain in the dir
+    # a new chain in the dir, newer than every plot however long the plotting took
+    later = max(p.stat().st_mtime for p in run.iterdir()) + 3600
+    os.utime(run / output.CHAIN, (later, later))
     summary = analysis.analyze_run(run)                             # what `run` calls
     assert not (run / "marginals.png").exists() and not (run / "profile.pdf").exists()
     assert (run / "corner.png").is_file() and summary["plots"] == ["corner"]
@@ -293,3 +294,72 @@ def test_compare_shows_every_histogram_and_contour_whole(tmp_path, monkeypatch):
             if len(v):
                 assert x0 < v[:, 0].min() and v[:, 0].max() < x1
                 assert y0 < v[:, 1].min() and v[:, 1].max() < y1
+
+
+# ---------------------------------------------------------------- analyze on a known posterior
+
+GAUSS = {"m_Zp": (1.3, 0.1), "g_p": (-3.3, 0.05)}   # log10 mean, log10 σ of each marginal
+RHO = 0.6                                            # correlation of the two (marginals unchanged)
+
+
+def _gaussian_grid_run(path, n_fib=(28657, 17711), half_width=6.0):
+    """A run directory whose weighted chain is a correlated 2-D Gaussian in (log10 m_Z′,
+    log10 g′) on a Fibonacci lattice of the square ±half_width σ (N = F₂₃ points, every
+    point a distinct value in each marginal, near-exact for the axis-aligned half-planes
+    that marginal quantiles count): weights ∝ the density, ln L = its log.  Every marginal
+    statistic is then known in closed form.  Returns (path, za, zb, weights), z in σ units."""
+    n, gen = n_fib
+    k = np.arange(n)
+    za = half_width * (2 * (k + 0.5) / n - 1)
+    zb = half_width * (2 * (((k * gen) % n) + 0.5) / n - 1)
+    logpdf = -0.5 * (za ** 2 - 2 * RHO * za * zb + zb ** 2) / (1 - RHO ** 2)
+    w = np.exp(logpdf - logpdf.max())
+    (ma, sa), (mb, sb) = GAUSS["m_Zp"], GAUSS["g_p"]
+    m, g = 10 ** (ma + sa * za), 10 ** (mb + sb * zb)
+    table = np.column_stack([m, g, np.full(m.size, 20.0), np.full(m.size, 20.0)])
+    path.mkdir()
+    (path / output.RUN_CARD).write_text(yaml.safe_dump({"name": path.name, "parameters": {
+        "m_Zp": {"prior": "log_uniform", "min": 5, "max": 300},
+        "g_p": {"prior": "log_uniform", "min": 1e-4, "max": 3e-3}, "m_phi": 20, "M1": 20}}))
+    output.write_chains(path, ["m_Zp", "g_p", "m_phi", "M1"], ["m", "g", "mphi", "M1"], 4,
+                        w / w.sum(), logpdf, table, 1)
+    output.write_json(path / output.RUN_INFO, {
+        "name": path.name, "sampler": "synthetic", "seed": 1, "free_parameters": ["m_Zp", "g_p"],
+        "log_axis": {"m_Zp": True, "g_p": True}, "logz": -4.25, "logz_err": 0.125,
+        "ncall": 30000, "wall_time_s": 3.0, "calls_per_s": 10000.0, "rejections": {}})
+    return path, za, zb, w
+
+
+def test_analyze_cli_summary_equals_the_analytic_gaussian(tmp_path, capsys):
+    run, za, zb, w = _gaussian_grid_run(tmp_path / "gauss")
+    assert main(["analyze", str(run)]) == 0
+    console = capsys.readouterr().out
+    summary = json.loads((run / output.SUMMARY).read_text())
+    ln10 = math.log(10.0)
+    for p, (mu, sigma) in GAUSS.items():
+        s = summary["parameters"][p]
+        # 10^N(μ, σ) is log-normal: median 10^μ, mean 10^μ·e^{(σ ln10)²/2}, quantiles 10^(μ+zσ)
+        assert math.log10(s["median"]) == pytest.approx(mu, abs=0.003 * sigma)
+        assert s["mean"] == pytest.approx(10 ** mu * math.exp((sigma * ln10) ** 2 / 2), rel=1e-4)
+        var = (math.exp((sigma * ln10) ** 2) - 1) * math.exp(2 * mu * ln10 + (sigma * ln10) ** 2)
+        assert s["std"] == pytest.approx(math.sqrt(var), rel=1e-3)
+        for key, q in (("interval68", 0.84), ("interval95", 0.975)):
+            lo, hi = (math.log10(v) for v in s[key])
+            assert lo == pytest.approx(mu - norm.ppf(q) * sigma, abs=0.003 * sigma)
+            assert hi == pytest.approx(mu + norm.ppf(q) * sigma, abs=0.003 * sigma)
+        # best fit: the lattice point nearest the peak (within one step of 10^μ)
+        best = np.argmax(w)
+        z_best = (za if p == "m_Zp" else zb)[best]
+        assert s["best_fit"] == pytest.approx(10 ** (mu + sigma * z_best), rel=1e-12, abs=0)
+        assert abs(z_best) < 0.1
+        assert summary["best_fit"]["params"][p] == s["best_fit"]
+        # the console shows summary.json's numbers (4 significant digits), not others
+        row = next(line for line in console.splitlines() if line.startswith(p))
+        for value in (s["median"], *s["interval68"], *s["interval95"], s["best_fit"]):
+            assert f"{value:.4g}" in row
+    # effective sample size (Σw)²/Σw² of N lattice points over the area A = 12² (σ units)
+    # weighted by the density p: N (∫p)²/(A ∫p²), ∫p² = 1/(4π √(1−ρ²)) for a unit Gaussian
+    ess = len(w) * 4 * math.pi * math.sqrt(1 - RHO ** 2) / 12.0 ** 2
+    assert summary["effective_sample_size"] == pytest.approx(ess, rel=1e-3)
+    assert "ln Z = -4.250 ± 0.125" in console
+    assert summary["n_samples"] == len(w) and summary["warnings"] == []

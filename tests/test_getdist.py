@@ -78,11 +78,14 @@ def test_multinest_layout_root_loads_in_getdist(run_dir):
     w = chains["weights"] / chains["weights"].sum()
     for p in ("m_Zp", "g_p"):
         assert samples.mean(p) == pytest.approx(np.dot(w, analysis.column(chains, p)), rel=1e-9)
-    # full statistics there need getdist's range_confidence = 0 when a derived column is zero
-    # over nearly all the posterior (documented in the README): then they compute too
-    samples = loadMCSamples(str(run_dir / output.ROOT),
-                            settings={"ignore_rows": 0, "range_confidence": 0.0})
-    samples.getMargeStats()
+    # every statistic computes there with no setting (lmt-.ranges bounds the near-constant
+    # derived columns), as on the getdist copy, and the two roots agree on the parameters
+    stats, _ = _all_statistics(loadMCSamples(str(run_dir / output.ROOT), no_cache=True))
+    copy = loadMCSamples(str(run_dir / "getdist" / "lmt")).getMargeStats()
+    for p in output.read_json(run_dir / output.SUMMARY)["free_parameters"]:
+        for k in (0, 1):
+            a, b = stats.parWithName(p).limits[k], copy.parWithName(p).limits[k]
+            assert (a.lower, a.upper) == pytest.approx((b.lower, b.upper), rel=1e-9)
 
 
 def _spike_run(path, n=3000, seed=5):
@@ -124,6 +127,14 @@ def test_nearly_constant_column_is_left_out_of_the_getdist_copy(tmp_path):
     samples = loadMCSamples(str(run / "getdist" / "lmt"))
     _all_statistics(samples)
     assert samples.paramNames.parWithName("delta_a_mu") is not None
+    # the MultiNest-layout root keeps the column: lmt-.ranges bounds it to the chain's
+    # [min, max], and every statistic computes there with no setting
+    assert summary["getdist_root_bounds"] == {"widths_Zp_GeV.mumu": (0.0, 1e-6)}
+    root = loadMCSamples(str(run / output.ROOT), settings={"ignore_rows": 0}, no_cache=True)
+    stats, _ = _all_statistics(root)
+    width = stats.parWithName("widths_Zp_GeV.mumu")
+    assert width.mean == pytest.approx(1e-6 * 1e-4 / (1e-4 + 2999), rel=1e-6)
+    assert 0.0 <= width.limits[1].upper <= 1e-6
 
 
 def test_left_out_rule_keeps_columns_with_a_real_spread():

@@ -137,6 +137,40 @@ def test_report_holds_the_summary_tables_card_and_embedded_figures(report):
                          text.replace("arXiv:", ""))
 
 
+def _parameter_table(page_text, run_name):
+    """{parameter: [median, 68 %, 95 %, best fit]} cells of one run's parameter table."""
+    import html
+    section = page_text.split(f"<h2>{run_name} ", 1)[1]
+    part = section.split("<h3>Parameters</h3>", 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>", part)[1:]:
+        cells = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", tr)]
+        rows[cells[0].split(" [")[0]] = cells[1:]
+    return rows
+
+
+def test_report_numbers_are_summary_json_numbers(report):
+    # every cell of each run's parameter table is summary.json's value (4 significant
+    # digits), for every free parameter, in the one-run page and in the two-run page
+    run, page, both = report
+    summary = output.read_json(run / output.SUMMARY)
+    synthetic = output.read_json(run.parent / "syn" / output.SUMMARY)
+
+    def g(x):
+        return f"{x:.4g}"
+    for text, s in ((page.read_text(), summary), (both.read_text(), summary),
+                    (both.read_text(), synthetic)):
+        table = _parameter_table(text, s["name"])
+        assert sorted(table) == sorted(s["free_parameters"])
+        for p, cells in table.items():
+            st = s["parameters"][p]
+            assert cells == [g(st["median"]),
+                             f"{g(st['interval68'][0])} – {g(st['interval68'][1])}",
+                             f"{g(st['interval95'][0])} – {g(st['interval95'][1])}",
+                             g(st["best_fit"])]
+        assert not re.search(r"\bnan\b", text, re.I)
+
+
 def test_report_of_several_runs_has_the_comparison(report):
     _, _, both = report
     text = both.read_text()

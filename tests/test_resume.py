@@ -58,6 +58,7 @@ def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
     _kill_after_checkpoint(proc, checkpoint, extra_s=0.0 if sampler["name"] == "dynesty" else 1.5)
     assert proc.returncode == -signal.SIGKILL
     assert not (out / output.CHAIN).exists()          # it really was interrupted
+    killed = json.loads((out / output.CHECKPOINT_DIR / "counts.json").read_text())
     if sampler["name"] == "dynesty":
         saved_points, saved_iter, saved_calls, saved_rejected = _dynesty_checkpoint(checkpoint)
         assert saved_iter > 0
@@ -68,6 +69,24 @@ def test_sigkill_then_resume(tmp_path, sampler, checkpoint_name):
     assert resumed.returncode == 0, resumed.stderr
     chain = np.loadtxt(out / output.CHAIN)
     info = json.loads((out / output.RUN_INFO).read_text())
+    # the same card run without a kill: calls, rejections and time cover the whole run
+    fresh_card = small_card(tmp_path, name="fresh", sampler=sampler)
+    assert run_cli("run", fresh_card, "--quiet").returncode == 0
+    fresh = json.loads((tmp_path / "out_fresh" / output.RUN_INFO).read_text())
+    assert info["ncall"] > killed["ncall"] > 0
+    assert info["wall_time_s"] > killed["wall_s"] > 0
+    for reason, n in killed["reasons"].items():
+        assert info["rejections"][reason] >= n
+    assert sum(info["rejections"].values()) < info["ncall"]
+    if sampler["name"] == "dynesty":
+        # counts are saved with the checkpoint and dynesty resumes its exact state: the
+        # resumed run made exactly the calls of the uninterrupted one
+        assert info["ncall"] == fresh["ncall"]
+        assert info["rejections"] == fresh["rejections"]
+    else:
+        # emcee: every step stored, counts with it (a kill between the two loses one step)
+        walkers = info["sampler_info"]["nwalkers"]
+        assert 0 <= fresh["ncall"] - info["ncall"] <= walkers
     if sampler["name"] == "dynesty":
         # nested sampling: every dead point once, in increasing log L (a block lost or
         # repeated at the seam would break the order), plus the final live points

@@ -133,6 +133,10 @@ def test_emcee_run_dir_readable_by_pymultinest(tmp_path):
     assert info["effective_sample_size"] == pytest.approx(info["nwalkers"] * kept / tau)
     assert info["effective_sample_size"] < 0.5 * len(chain)
     assert kept < 50 * tau and "shorter than 50 τ" in res.stderr   # 210 steps: warned
+    # summary.json (and the console) carry the τ-based one, not Kish's Σw²-count (= N here)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["effective_sample_size"] == pytest.approx(info["effective_sample_size"])
+    assert summary["effective_sample_size"] < 0.5 * summary["n_samples"] == 0.5 * len(chain)
 
 
 def test_nautilus_quickstart_agrees_with_multinest(tmp_path):
@@ -170,3 +174,44 @@ def test_ultranest_quickstart_agrees_with_dynesty(tmp_path):
     a, b = out["ultranest"], out["dynesty"]
     assert a["ncall"] > 500
     assert abs(a["logz"] - b["logz"]) < 3 * np.hypot(a["logz_err"], b["logz_err"])
+
+
+def test_dynesty_ncall_is_the_likelihood_evaluations_made(tmp_path, monkeypatch):
+    """run_info/summary ``ncall``: the points evaluated (counted here at the physics entry,
+    independently of the Posterior's counter); dynesty's own count, which includes
+    proposals that never reached the likelihood and leaves out discarded queue points, is
+    ``sampler_info.sampler_ncall``."""
+    from lmt_scan import posterior as post
+    from lmt_scan.config import load_run_card
+    from lmt_scan import runner
+    seen = {"n": 0, "on": True}      # off once sampling is done (derived columns)
+    point, batch, derived = post.evaluate_point, post.evaluate_batch, runner.derived_table
+
+    def count_point(*args, **kw):
+        seen["n"] += seen["on"]
+        return point(*args, **kw)
+
+    def count_batch(params, *args, **kw):
+        rows = len(next(iter(params.values()))) if isinstance(params, dict) else len(params)
+        seen["n"] += seen["on"] * rows     # rows: dicts, or a dict of arrays
+        return batch(params, *args, **kw)
+
+    def derived_table(*args, **kw):
+        seen["on"] = False
+        return derived(*args, **kw)
+    monkeypatch.setattr(post, "evaluate_point", count_point)
+    monkeypatch.setattr(post, "evaluate_batch", count_batch)
+    monkeypatch.setattr(runner, "derived_table", derived_table)
+    card = yaml.safe_load(QUICKSTART.read_text())
+    card["sampler"] = {"name": "dynesty", "nlive": 100, "dlogz": 1.0}
+    card["output"] = str(tmp_path / "dy")
+    (tmp_path / "dy.yaml").write_text(yaml.safe_dump(card))
+    config = load_run_card(tmp_path / "dy.yaml")
+    out = runner.run_scan(config, quiet=True)
+    info = json.loads((out / "run_info.json").read_text())
+    summary = json.loads((out / "summary.json").read_text())
+    made = seen["n"]
+    assert info["ncall"] == summary["ncall"] == made, (info["ncall"], made)
+    own = info["sampler_info"]["sampler_ncall"]
+    assert own != made and abs(own - made) < 0.2 * made
+    assert sum(info["rejections"].values()) < info["ncall"]

@@ -3,15 +3,16 @@ recomputes physics).  One module per job:
 
     columns          column access, labels with units, shared plot helpers
     summary          summary.json content and its console text (ln Z, intervals, rejections)
-    getdist_layout   getdist/lmt.txt, .paramnames, .ranges (every getdist statistic computes)
+    getdist_layout   getdist/lmt.*, and lmt-.ranges, lmt-.properties.ini for the
+                     MultiNest-layout root (every getdist statistic computes on either)
     plots            corner.png/.pdf, marginals.png/.pdf
     profile          profile likelihoods, profile.png/.pdf
     predictive       predictive.png/.pdf: derived quantities with the data they meet
     compare          several runs: compare.png/.pdf, compare.json/.md
     report           report.html: one self-contained page per run (or several)
 
-``analyze_run(RUN_DIR)`` writes summary.json, the getdist copy and corner.png (with
-``full`` also marginals, profile and predictive plots).
+``analyze_run(RUN_DIR)`` writes summary.json, the getdist files and corner.png (with ``full``
+also marginals, profile and predictive plots).
 """
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from .. import output
 from .columns import (DERIVED_LABELS, LEVELS, PLOT_EXTENSIONS, column, free_parameters,
                       is_log_axis, label, plot_values, weighted_quantiles)
 from .compare import compare_runs, evidence_table, format_evidence_table
-from .getdist_layout import GETDIST_DIR, GETDIST_ROOT, left_out_columns, write_getdist
+from .getdist_layout import (GETDIST_DIR, GETDIST_ROOT, left_out_columns, write_getdist,
+                             write_root_files)
 from .plots import PAPER_BENCHMARKS, corner_plot, marginals_plot
 from .predictive import (CONSTRAINT_COLUMNS, PREDICTIVE_COLUMNS, SIGMAV_COLUMNS, halo_points,
                          predictive_plot, reference_data)
@@ -39,6 +41,7 @@ def analyze_run(out_dir, truths=None, full=False):
     chains = output.read_chains(out_dir)
     summary = build_summary(chains)
     _, summary["getdist_left_out"] = write_getdist(chains, out_dir)
+    summary["getdist_root_bounds"] = write_root_files(chains, out_dir)
     drawn = {"corner"}
     corner_plot(chains, out_dir, truths)
     if full:

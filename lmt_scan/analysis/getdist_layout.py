@@ -48,6 +48,44 @@ def left_out_columns(chains, keep=None):
     return out
 
 
+def _prior_ranges(chains):
+    """``name min max`` lines of the parameters with a bounded prior in the run card."""
+    return [f"{p} {spec['min']} {spec['max']}\n"
+            for p, spec in (chains["card"].get("parameters") or {}).items()
+            if isinstance(spec, dict) and "min" in spec and "max" in spec]
+
+
+def _properties(chains):
+    """getdist's ``.properties.ini``: burn-in already removed (emcee) or absent (nested
+    samplers), so getdist keeps every row; the sampler kind sets getdist's smoothing."""
+    nested = chains["run_info"].get("logz") is not None
+    return f"burn_removed = T\nsampler = {'nested' if nested else 'mcmc'}\n"
+
+
+def write_root_files(chains, out_dir):
+    """``RUN/lmt-.ranges`` and ``RUN/lmt-.properties.ini`` for getdist on the MultiNest-layout
+    root, which keeps every column: the prior ranges, and for each derived column constant
+    over the central 99.8 % (that getdist would refuse, "Parameter range is <= 0") its
+    [min, max] over the posterior rows as hard bounds, so getdist bins it there and every
+    statistic computes with no setting, equal to the getdist copy's for the other columns.
+    Columns constant over all rows need no bound (getdist treats them as fixed).
+    Returns {column: (min, max)} of the bounded derived columns."""
+    keep = posterior_mask(chains)
+    flat = {name for name, why in left_out_columns(chains, keep).items()
+            if why.startswith("constant")}
+    bounds = {}
+    for j, name in enumerate(chains["columns"]):
+        if name in flat:
+            col = chains["table"][keep, j]
+            lo, hi = float(col.min()), float(col.max())
+            if hi > lo:
+                bounds[name] = (lo, hi)
+    lines = _prior_ranges(chains) + [f"{n} {lo!r} {hi!r}\n" for n, (lo, hi) in bounds.items()]
+    output.atomic_write(Path(out_dir) / f"{output.ROOT}.ranges", "".join(lines))
+    output.atomic_write(Path(out_dir) / f"{output.ROOT}.properties.ini", _properties(chains))
+    return bounds
+
+
 def write_getdist(chains, out_dir):
     """Write the getdist copy: ``lmt.txt`` (weight, −ln L, columns), ``lmt.paramnames``
     (derived marked ``*``), ``lmt.ranges`` (prior ranges), ``lmt.properties.ini`` (no burn-in
@@ -68,13 +106,6 @@ def write_getdist(chains, out_dir):
         star = "*" if j >= chains["n_params"] else ""
         names.append(f"{name}{star}\t{_getdist_label(label(chains, name))}\n")
     output.atomic_write(gd / f"{GETDIST_ROOT}.paramnames", "".join(names))
-    ranges = []
-    for p, spec in (chains["card"].get("parameters") or {}).items():
-        if isinstance(spec, dict) and "min" in spec and "max" in spec:
-            ranges.append(f"{p} {spec['min']} {spec['max']}\n")
-    output.atomic_write(gd / f"{GETDIST_ROOT}.ranges", "".join(ranges))
-    # burn-in is already removed (emcee) or absent (nested samplers): getdist must keep every row
-    nested = chains["run_info"].get("logz") is not None
-    output.atomic_write(gd / f"{GETDIST_ROOT}.properties.ini",
-                        f"burn_removed = T\nsampler = {'nested' if nested else 'mcmc'}\n")
+    output.atomic_write(gd / f"{GETDIST_ROOT}.ranges", "".join(_prior_ranges(chains)))
+    output.atomic_write(gd / f"{GETDIST_ROOT}.properties.ini", _properties(chains))
     return gd / GETDIST_ROOT, dropped

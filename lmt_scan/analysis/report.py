@@ -96,7 +96,8 @@ def run_section(run_dir, summary, chains):
              f"seed {_e(summary.get('seed'))}, {_e(summary.get('ncall'))} likelihood calls in "
              f"{_num(summary.get('wall_time_s'))} s, {summary['n_samples']} samples "
              f"(ESS {summary['effective_sample_size']:.0f})</p>"]
-    parts += [f'<p class="warn">warning: {_e(w)}</p>' for w in warnings(summary)]
+    parts += [f'<p class="warn">warning: {_e(w)}</p>'
+              for w in summary.get("warnings", warnings(summary))]
     parts.append("<h3>Parameters</h3>" + _table(
         ["parameter", "median", "68 % interval", "95 % interval", "best fit"],
         [(_e(f"{n} [{u}]" if u else n), _num(m), f"{_num(a[0])} – {_num(a[1])}",

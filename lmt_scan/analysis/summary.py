@@ -52,15 +52,18 @@ def rejection_table(run_info):
 
 
 def build_summary(chains):
-    """The ``summary.json`` content of a run (see the module docstring)."""
+    """The ``summary.json`` content of a run (see the module docstring); its ``warnings``
+    are the one list of model-condition warnings (console, report and files)."""
     info = chains["run_info"]
     w = chains["weights"] / chains["weights"].sum()
     best = int(np.argmax(chains["loglike"]))
-    return {
+    summary = {
         "name": info.get("name"), "sampler": info.get("sampler"), "seed": info.get("seed"),
         "logz": info.get("logz"), "logz_err": info.get("logz_err"),
         "n_samples": int(len(w)),
-        "effective_sample_size": float(1.0 / np.sum(w ** 2)),
+        # MCMC: from the autocorrelation time (the adapter's); weighted samples: Kish's
+        "effective_sample_size": (info.get("sampler_info") or {}).get("effective_sample_size")
+        or float(1.0 / np.sum(w ** 2)),
         "ncall": info.get("ncall"), "wall_time_s": info.get("wall_time_s"),
         "calls_per_s": info.get("calls_per_s"),
         "free_parameters": free_parameters(chains),
@@ -71,6 +74,8 @@ def build_summary(chains):
         "rejection_table": rejection_table(info),
         "parameters": summarize(chains),
     }
+    summary["warnings"] = warnings(summary)
+    return summary
 
 
 def _g(x):
@@ -128,5 +133,5 @@ def format_summary(summary):
             lines.append(f"  {r['reason']:26s} {r['count']:>9d}  {share:>6s}  ({kind})")
     else:
         lines.append("rejected points: none")
-    lines += [f"warning: {w}" for w in warnings(summary)]
+    lines += [f"warning: {w}" for w in summary.get("warnings", warnings(summary))]
     return "\n".join(lines)

@@ -49,6 +49,13 @@ class SamplerAdapter:
         if "run" in cls.__dict__:
             cls.run = _recording(cls.__dict__["run"])
 
+    counts = None   # a samplers.counts.RunCounts, set by the runner before ``run``
+
+    def save_counts(self, every_s=0.0):
+        """Record the whole run's call counts: call it right before writing a checkpoint."""
+        if self.counts is not None:
+            self.counts.save(every_s)
+
     backend_module = None   # importable name of an optional backend package
     install_hint = None     # what to install when it is missing
 

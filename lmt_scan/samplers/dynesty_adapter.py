@@ -60,6 +60,7 @@ class DynestyAdapter(SamplerAdapter):
                                             bound=s["bound"], sample=s["sample"], rstate=rng,
                                             **parallel_args)
             resume_run = False
+        sampler.save = _CountsThenSave(sampler, self)   # counts beside every checkpoint
         try:
             with DeferredInterrupt() as interrupt:
                 sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=True,
@@ -82,6 +83,23 @@ class DynestyAdapter(SamplerAdapter):
             logz_err=float(res["logzerr"][-1]), ncall=int(np.sum(res["ncall"])),
             info={"niter": int(res["niter"]), "efficiency_percent": float(res["eff"])},
             ), posterior
+
+
+class _CountsThenSave:
+    """``sampler.save`` for dynesty's checkpoints: the whole run's call counts first (no
+    call happens between the two), then dynesty's own save, with this hook taken out of
+    the sampler while it is pickled."""
+
+    def __init__(self, sampler, adapter):
+        self.sampler, self.adapter = sampler, adapter
+
+    def __call__(self, fname):
+        self.adapter.save_counts()
+        del self.sampler.save
+        try:
+            self.sampler.save(fname)
+        finally:
+            self.sampler.save = self
 
 
 def _restored_posterior(sampler, posterior_type):

@@ -66,6 +66,9 @@ class EmceeAdapter(SamplerAdapter):
             with DeferredInterrupt() as interrupt:
                 for _ in sampler.sample(start, iterations=remaining, progress=progress,
                                         store=True):
+                    # the step is in the HDF5 file: the counts go with it (with a pool,
+                    # every 5 s: collecting the workers' counters takes a round trip)
+                    self.save_counts(every_s=0.0 if pool is None else 5.0)
                     interrupt.check()
         burn = int(s["burn_fraction"] * s["nsteps"])
         chain = backend.get_chain(discard=burn, thin=s["thin"], flat=True)

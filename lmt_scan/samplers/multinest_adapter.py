@@ -76,14 +76,22 @@ class MultiNestAdapter(SamplerAdapter):
     options = {
         "nlive": Option(int, 400, "live points", minimum=10),
         "evidence_tolerance": Option(float, 0.5, "stop tolerance on ln Z", minimum=0.0,
-                                     exclusive_minimum=True),
+                                     exclusive_minimum=True, maximum=1000.0),
+        # > 1 would shrink the ellipsoids inside the live points (a biased posterior)
         "sampling_efficiency": Option(float, 0.8, "MultiNest efficiency (0.8 for parameter "
                                       "estimation, 0.3 for evidence)", minimum=0.0,
-                                      exclusive_minimum=True),
+                                      exclusive_minimum=True, maximum=1.0),
         "importance_nested_sampling": Option(bool, False, "MultiNest's INS mode"),
         "max_iter": Option(int, 0, "stop after this many iterations (0: no limit)", minimum=0),
     }
     own_mpi = True     # under mpiexec every rank runs MultiNest (runner calls serve)
+
+    @classmethod
+    def resource_needs(cls, settings, ndim, row_bytes):
+        # live points in the unit cube and physical (Fortran float64), ln L, and at least as
+        # many posterior rows read back with their chain-table rows
+        n = settings["nlive"]
+        return [("nlive", "memory", n * ((2 * ndim + 1) * 8 + row_bytes), f"{n} live points")]
 
     def check_available(self):
         if not multinest_available():
@@ -103,9 +111,16 @@ class MultiNestAdapter(SamplerAdapter):
                 counts = _sample(posterior, job, self.settings, progress, before, comm)
         else:
             counts = _in_child(posterior, job, self.settings, progress, before)
-        posterior.ncall = counts["ncall"]
+        # this part's calls on the Posterior, the earlier parts' (the snapshot) as `before`
+        posterior.ncall = counts["ncall"] - before["ncall"]
         posterior.reasons.clear()
         posterior.reasons.update(counts["reasons"])
+        posterior.reasons.subtract(before["reasons"])
+        for reason in [r for r, n in posterior.reasons.items() if n <= 0]:
+            del posterior.reasons[reason]
+        if self.counts is not None:
+            self.counts.before = {"ncall": before["ncall"], "reasons": before["reasons"],
+                                  "wall_s": before.get("wall_s", 0.0)}
         import_pymultinest()
         import pymultinest
         result = files.result(base, posterior.ndim, self.settings["nlive"], workdir, counts,
@@ -176,6 +191,7 @@ def _sample(posterior, job, settings, progress, before, comm):
     posterior.ncall = 0            # this part's calls (a fork starts from the parent's)
     posterior.reasons.clear()
     throttle, state = Throttle(), {"best": -np.inf, "saved": time.monotonic()}
+    start = time.monotonic()
 
     def others():
         if comm is None:
@@ -204,8 +220,9 @@ def _sample(posterior, job, settings, progress, before, comm):
     def dump(*args):
         # MultiNest wrote its resume files just before and waits for us: a consistent
         # checkpoint (other MPI ranks' counts as of their last record, ≤ 1 s old)
-        files.write_snapshot(base, files.add_counts(before, files.own_counts(posterior),
-                                                    *others()))
+        counts = files.add_counts(before, files.own_counts(posterior), *others())
+        counts["wall_s"] = before.get("wall_s", 0.0) + time.monotonic() - start
+        files.write_snapshot(base, counts)
 
     nlive = settings["nlive"]
     pymultinest.run(loglike, prior, posterior.ndim, outputfiles_basename=str(base / ROOT),

@@ -38,6 +38,8 @@ class NautilusAdapter(SamplerAdapter):
         seed32 = int(np.random.SeedSequence(seed).generate_state(1)[0])
 
         def loglike(theta):
+            # its checkpoint is written inside the backend: counts every 2 s instead
+            self.save_counts(every_s=2.0)
             return posterior.finite_loglike(theta)
 
         sampler = nautilus.Sampler(posterior.prior_transform, loglike, n_dim=posterior.ndim,

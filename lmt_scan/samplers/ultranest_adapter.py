@@ -34,6 +34,8 @@ class UltraNestAdapter(SamplerAdapter):
         np.random.seed(int(np.random.SeedSequence(seed).generate_state(1)[0]))
 
         def loglike(theta):
+            # its checkpoint is written inside the backend: counts every 2 s instead
+            self.save_counts(every_s=2.0)
             return posterior.finite_loglike(theta)
 
         sampler = ultranest.ReactiveNestedSampler(
