@@ -27,7 +27,7 @@ CURVES = [n for n, e in shipped_curves().items() if e.get("use") != "plot"]
 # reasons a point may be rejected with: the model's own (relic density, pseudo-Dirac) and
 # each plugin's documented one
 NAMED = {"no_relic_solution", "pseudo_dirac_violated", "phi_lighter_than_Zp", "phi_long_lived",
-         "phi_cmb_excluded"} | {f"{shipped_curves()[n]['file'][:-4]}_excluded" for n in CURVES}
+         "phi_cmb_excluded", "sidm_outside_table"} | {f"{shipped_curves()[n]['file'][:-4]}_excluded" for n in CURVES}
 
 
 def constraints():
@@ -38,6 +38,7 @@ def constraints():
         phi_bbn_lifetime_1e6=PhiBBN(criterion="lifetime", max_lifetime_s=1e6),
         phi_cmb_hard=PhiCMB(), phi_cmb_smooth=PhiCMB(shape="smooth"),
         sidm_targets=SidmTargets(), sidm_targets_dwarf=SidmTargets(use=["dwarf"]),
+        sidm_targets_today=SidmTargets(upper_limits=["andrade2022", "sagunski2021"]),
         sidm_halos=SidmHalos(), sidm_halos_today=SidmHalos(
             datasets=["kty16", "andrade2022", "sagunski2021"], velocity_errors=True),
         sidm_halos_recent=SidmHalos(datasets=["andrade2022", "sagunski2021"]))

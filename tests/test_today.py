@@ -9,6 +9,8 @@ import yaml
 
 from likelihoods.neff import Neff
 from likelihoods.sidm_halos import SidmHalos
+from likelihoods.sidm_targets import SidmTargets
+from lmt_scan.errors import ConfigError
 from lmt_scan.derived.sidm import sigmav_over_M
 from lmt_scan.point import ModelPoint
 
@@ -65,6 +67,43 @@ def test_sidm_recent_data_sets_over_random_points():
         assert both.loglike(point) == pytest.approx(
             base + hand_split(s_a, 0.082, 0.027, 0.021) + hand_split(s_g, 0.5, 0.2, 0.2)
             + hand_split(s_c, 0.19, 0.09, 0.09))
+
+
+def hand_upper(pred, limit, softness=0.1):
+    return 0.0 if pred <= limit else -0.5 * (math.log10(pred / limit) / softness) ** 2
+
+
+def test_sidm_targets_newer_cluster_upper_limits_over_random_points():
+    # the limits are the shared data's abstract numbers (provenance), then the formula
+    shared = (REPO.parent / "shared" / "data" / "sidm" / "halo_constraints_after_kty16.csv")
+    text = shared.read_text() if shared.is_file() else None
+    table = yaml.safe_load((REPO / "likelihoods" / "data" / "sidm_upper_limits.yaml").read_text())
+    assert (table["andrade2022"]["limit"], table["andrade2022"]["v_kms"]) == (0.13, 1458)
+    assert table["sagunski2021"]["limit"] == 0.35 and "NOT verified" in table["sagunski2021"]["source"]
+    if text is not None:
+        assert "<0.13 (95%)" in text and "1458 +80/-81" in text and "<0.35 (95%)" in text
+    paper = SidmTargets()
+    today = SidmTargets(upper_limits=["andrade2022", "sagunski2021"],
+                        sagunski_clusters_v_kms=1900.0)
+    soft = SidmTargets(upper_limits=["andrade2022"], upper_limit_softness=0.3, use=["dwarf"])
+    n, above = 0, 0
+    while n < 12 or not 0 < above < n:   # until both sides of the limit were seen
+        assert n < 60
+        point = random_point()
+        try:
+            base = paper.loglike(point)
+        except Exception:      # no relic solution / outside the σ_T table: not this test's job
+            continue
+        n += 1
+        s_a, s_s = sigmav_over_M(point, [1458.0, 1900.0]) / np.array([1458.0, 1900.0])
+        assert today.loglike(point) == pytest.approx(
+            base + hand_upper(s_a, 0.13) + hand_upper(s_s, 0.35), rel=1e-12, abs=1e-12)
+        dwarf = SidmTargets(use=["dwarf"]).loglike(point)
+        assert soft.loglike(point) == pytest.approx(dwarf + hand_upper(s_a, 0.13, 0.3),
+                                                    rel=1e-12, abs=1e-12)
+        above += s_a > 0.13
+    with pytest.raises(ConfigError, match="unknown upper limit 'harvey2019'"):
+        SidmTargets(upper_limits=["harvey2019"])
 
 
 def test_sidm_unknown_data_set_is_one_line_exit_2(tmp_path):
