@@ -66,7 +66,9 @@ LIKELIHOOD_OPTIONS = {
         "milky_way_min": 0.1, "milky_way_max": 1.0,   # Milky Way 0.1–1 at 200 km/s
         "cluster_min": 0.0, "cluster_max": 0.1,   # clusters < 0.1 at 1000 km/s
         "dwarf_softness": 0.1, "milky_way_softness": 0.1, "cluster_softness": 0.1,  # ours [dex]
-        "use": ["dwarf", "milky_way", "cluster"]},
+        "use": ["dwarf", "milky_way", "cluster"],
+        "upper_limits": [], "upper_limit_softness": 0.1,   # newer cluster limits off; ours [dex]
+        "sagunski_clusters_v_kms": 1750.0},   # NOT verified: mid-point of 1500–2000 (data README)
 }
 
 NEFF_DATA = {                    # likelihoods/data/neff.yaml: (mean, σ, upper limit or None)
