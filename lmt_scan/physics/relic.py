@@ -4,7 +4,8 @@ Same equation, grid and root as :func:`lmt_scan.physics.dark_sector.relic_yukawa
 one-point solver): ⟨σv⟩_eff(y; M1, v_Φ, x_f) of :func:`~.dark_sector.sigmav_eff` is scanned
 on the same y grid, the first upward crossing of the target is taken, and the root in
 that cell is refined for all points at once by the Illinois variant of regula falsi
-(bracketed, superlinear) to ~1e−13 relative — the one-point solver's Brent tolerance.
+in ln y (bracketed, superlinear) to ~1e−13 relative — the one-point solver's Brent
+tolerance.
 
 Pure functions; M1, v_Φ in GeV, ⟨σv⟩ in GeV⁻².
 """
@@ -12,8 +13,8 @@ import numpy as np
 
 from .dark_sector import _Y_GRID, dirac_mass, sigmav_eff
 
-RTOL = 4e-14          # relative bracket width at which a root is taken as found
-MAX_ITERATIONS = 200  # Illinois halves a stalled end: ~40 steps even in the worst case
+RTOL = 4e-14          # bracket width in ln y (relative in y) at which a root is found
+MAX_ITERATIONS = 200  # Illinois halves a stalled end: a few tens of steps at worst
 
 
 def relic_yukawa_array(M1, v_Phi, sigmav_target, x_f=20.0):
@@ -28,42 +29,33 @@ def relic_yukawa_array(M1, v_Phi, sigmav_target, x_f=20.0):
     if rows.size == 0:
         return y
     cell = crossing[rows].argmax(axis=1)
-    lo, hi = _Y_GRID[cell], _Y_GRID[cell + 1]
+    # Illinois in t = ln y: ⟨σv⟩ ∝ y⁴ × (slowly varying), so f is nearly linear in t
+    lo, hi = np.log(_Y_GRID[cell]), np.log(_Y_GRID[cell + 1])
     f_lo, f_hi = residual[rows, cell], residual[rows, cell + 1]
     M1, v_Phi = M1[rows], v_Phi[rows]
-
-    def f(yy, m, v):
-        return sigmav_eff(yy, m, v, x_f) - sigmav_target
-
     root = np.where(f_hi == 0.0, hi, np.nan)
-    todo = np.flatnonzero(np.isnan(root))
-    side = np.zeros(rows.size, dtype=int)     # which end moved last (+1 hi, −1 lo)
+    active = np.isnan(root)
+    side = np.zeros(rows.size)                 # which end moved last (+1 hi, −1 lo)
     for _ in range(MAX_ITERATIONS):
-        if todo.size == 0:
+        if not active.any():
             break
-        a, b, fa, fb = lo[todo], hi[todo], f_lo[todo], f_hi[todo]
-        trial = (a * fb - b * fa) / (fb - fa)
-        trial = np.where((trial > a) & (trial < b), trial, 0.5 * (a + b))
-        ft = f(trial, M1[todo], v_Phi[todo])
-        up = ft >= 0.0                       # root in [a, trial]
+        trial = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        trial = np.where((trial > lo) & (trial < hi), trial, 0.5 * (lo + hi))
+        f_trial = sigmav_eff(np.exp(trial), M1, v_Phi, x_f) - sigmav_target
+        up = f_trial >= 0.0                    # root in [lo, trial]
         # Illinois: halve the function value at the end that stays twice in a row
-        stay_lo = up & (side[todo] == 1)
-        stay_hi = ~up & (side[todo] == -1)
-        hi[todo] = np.where(up, trial, b)
-        f_hi[todo] = np.where(up, ft, fb)
-        lo[todo] = np.where(up, a, trial)
-        f_lo[todo] = np.where(up, fa, ft)
-        f_lo[todo] = np.where(stay_lo, 0.5 * f_lo[todo], f_lo[todo])
-        f_hi[todo] = np.where(stay_hi, 0.5 * f_hi[todo], f_hi[todo])
-        side[todo] = np.where(up, 1, -1)
-        exact = ft == 0.0
-        done = exact | (hi[todo] - lo[todo] <= RTOL * hi[todo])
-        root[todo[done]] = np.where(exact[done], trial[done],
-                                    0.5 * (lo[todo[done]] + hi[todo[done]]))
-        todo = todo[~done]
-    if todo.size:                             # not reached for smooth ⟨σv⟩; kept finite
-        root[todo] = 0.5 * (lo[todo] + hi[todo])
-    y[rows] = root
+        move_hi, move_lo = active & up, active & ~up
+        f_lo = np.where(move_hi & (side == 1), 0.5 * f_lo, np.where(move_lo, f_trial, f_lo))
+        f_hi = np.where(move_lo & (side == -1), 0.5 * f_hi, np.where(move_hi, f_trial, f_hi))
+        lo, hi = np.where(move_lo, trial, lo), np.where(move_hi, trial, hi)
+        side = np.where(move_hi, 1.0, np.where(move_lo, -1.0, side))
+        # a converged row is frozen: its value cannot depend on the other rows of the batch
+        exact = active & (f_trial == 0.0)
+        done = active & (exact | (hi - lo <= RTOL))
+        root = np.where(exact, trial, np.where(done, 0.5 * (lo + hi), root))
+        active &= ~done
+    root = np.where(active, 0.5 * (lo + hi), root)   # not reached for smooth ⟨σv⟩
+    y[rows] = np.exp(root)
     return y
 
 
