@@ -44,11 +44,13 @@ def _parse_set(items, where="--set"):
     return params
 
 
-def resume_command(args):
-    """The exact command that continues this run (every flag that shapes it repeated)."""
+def resume_command(args, resume=True):
+    """The exact command that continues this run (every flag that shapes it repeated);
+    ``resume=False``: the command as given (a run stopped before it started)."""
     import shlex
     import os
-    words = ["lmt-scan", "run", str(args.card), "--resume"]
+    words = ["lmt-scan", "run", str(args.card)]
+    words += ["--resume"] if resume or args.resume else ["--overwrite"] * bool(args.overwrite)
     ranks = os.environ.get("OMPI_COMM_WORLD_SIZE") or os.environ.get("PMI_SIZE")
     if ranks and int(ranks) > 1:     # under mpiexec: the same number of ranks again
         words = ["mpiexec", "-n", ranks] + words
@@ -327,31 +329,38 @@ def build_parser():
     return parser
 
 
+def _say(line):
+    """Print one line to stderr; under mpiexec only rank 0 speaks (every rank reaches the
+    same error or stop, one line is enough)."""
+    from .parallel import launcher_rank
+    if launcher_rank() == 0:
+        print(line, file=sys.stderr, flush=True)
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except ConfigError as err:
-        print(f"lmt-scan: error: {err}", file=sys.stderr)
+        _say(f"lmt-scan: error: {err}")
         return EXIT_BAD_INPUT
     except BrokenPipeError:          # output piped into e.g. `head`: stop quietly
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except RunFailed as err:
-        print(f"lmt-scan: run failed: {err}", file=sys.stderr)
+        _say(f"lmt-scan: run failed: {err}")
         return EXIT_RUN_FAILED
     except MemoryError:
-        print("lmt-scan: error: out of memory (a sampler size such as nlive too large?)",
-              file=sys.stderr)
+        _say("lmt-scan: error: out of memory (a sampler size such as nlive too large?)")
         return EXIT_BAD_INPUT
     except OSError as exc:          # full disk, permissions, …: one line naming the file
         name = exc.filename or "output"
-        print(f"lmt-scan: error: {name}: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"lmt-scan: error: {name}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
     except WorkerLost as err:       # a pool worker died: the checkpoint is the last good state
-        print(f"lmt-scan: error: {err}; the checkpoint is kept — continue with: "
-              f"{resume_command(args)}", file=sys.stderr)
+        _say(f"lmt-scan: error: {err}; the checkpoint is kept — continue with: "
+             f"{resume_command(args)}")
         return EXIT_RUN_FAILED
     except KeyboardInterrupt:
         import signal
@@ -360,11 +369,15 @@ def main(argv=None):
             signal.signal(sig, signal.SIG_IGN)        # (also during interpreter shutdown)
         signum = received[0] if received else signal.SIGINT
         what = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
-        if getattr(args, "func", None) is cmd_run:
-            print(f"lmt-scan: stopped by {what}; the checkpoint is kept — continue with: "
-                  f"{resume_command(args)}", file=sys.stderr)
+        from .rundir import started
+        if getattr(args, "func", None) is cmd_run and not started():
+            _say(f"lmt-scan: stopped by {what} before the run started (nothing written) — "
+                 f"start it again with: {resume_command(args, resume=False)}")
+        elif getattr(args, "func", None) is cmd_run:
+            _say(f"lmt-scan: stopped by {what}; the checkpoint is kept — continue with: "
+                 f"{resume_command(args)}")
         else:
-            print(f"lmt-scan: stopped by {what}", file=sys.stderr)
+            _say(f"lmt-scan: stopped by {what}")
         return 128 + int(signum)
 
 

@@ -257,6 +257,17 @@ def _sampler(spec, override=None):
     return name, cls.validate(spec)
 
 
+def _check_sizes(sampler_name, settings, priors, likelihoods, out_dir):
+    """Refuse sampler sizes this machine cannot hold (memory, disk), before any output."""
+    from .posterior import derived_columns
+    from .resources import check_resources, row_bytes
+    from .samplers import sampler_class
+    ndim = sum(not prior.fixed for prior in priors.values())
+    n_columns = 2 + len(PARAMETERS) + len(derived_columns(list(likelihoods)))
+    needs = sampler_class(sampler_name).resource_needs(settings, ndim, row_bytes(n_columns))
+    check_resources(needs, out_dir)
+
+
 def _with_sampler(raw, name):
     """The card with sampler ``name``; the card's settings are dropped if they are another's."""
     spec = raw.get("sampler")
@@ -344,6 +355,8 @@ def load_run_card(path, output_override=None, sampler_override=None, overwrite=F
     raw = card_paths.record(raw, likelihoods)
     sampler_name, sampler_settings = section(
         "sampler", lambda: _sampler(raw.get("sampler"), sampler_override))
+    section("sampler", lambda: _check_sizes(sampler_name, sampler_settings, priors,
+                                            likelihoods, out_dir))
 
     resolved = copy.deepcopy(raw)
     resolved.update({"name": name, "seed": seed, "model": settings,

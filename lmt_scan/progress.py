@@ -97,12 +97,18 @@ def raise_on_signal(signum, frame):
 
 
 def install_stop_handlers():
-    """SIGINT and SIGTERM both become KeyboardInterrupt (main thread only)."""
+    """SIGINT and SIGTERM both become KeyboardInterrupt (main thread only).
+
+    Under mpiexec only rank 0 obeys them: it checkpoints, prints the one stop line and
+    then releases the other ranks, which ignore the signals (the launcher or the
+    scheduler sends them to every rank; a worker rank that stopped on its own would end
+    the whole job before rank 0 has saved anything)."""
     import signal
     import threading
+    from .parallel import launcher_rank
     if threading.current_thread() is threading.main_thread():
         for sig in _signals():
-            signal.signal(sig, raise_on_signal)
+            signal.signal(sig, raise_on_signal if launcher_rank() == 0 else signal.SIG_IGN)
 
 
 class DeferredInterrupt:

@@ -23,6 +23,12 @@ import yaml
 from .errors import ConfigError
 
 RUN_CARD = "run.yaml"
+_STAGED = []      # the directory this process's run writes into, once staged
+
+
+def started():
+    """True once this process has staged its run (a stop after that is resumable)."""
+    return bool(_STAGED)
 
 
 def lock_path(out_dir):
@@ -116,9 +122,14 @@ def stage(out_dir, card, overwrite=False, resume=False):
             raise ConfigError(f"the run card differs from the one this run was started with "
                               f"({work / RUN_CARD}) at '{diff}': start a new run or restore "
                               "the card", where=str(out_dir), field=diff)
+        _STAGED.append(work)
         return work
     occupied = out_dir.is_dir() and any(out_dir.iterdir())
     if (out_dir / RUN_CARD).exists() and not overwrite:
+        from .output import CHAIN
+        if not (out_dir / CHAIN).exists():
+            raise ConfigError("an unfinished run is here: continue it with --resume, or "
+                              "replace it with --overwrite", where=str(out_dir), field="output")
         raise ConfigError("a run already exists here; use --overwrite or another output dir",
                           where=str(out_dir), field="output")
     if out_dir.exists() and not out_dir.is_dir():
@@ -132,6 +143,7 @@ def stage(out_dir, card, overwrite=False, resume=False):
     except OSError as exc:
         raise ConfigError(f"cannot write the output directory: {exc.strerror}",
                           where=str(exc.filename or work), field="output") from None
+    _STAGED.append(work)
     return work
 
 

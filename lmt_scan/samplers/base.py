@@ -72,6 +72,14 @@ class SamplerAdapter:
         """Sample ``posterior``; ``pool`` (with ``map`` and ``size``) parallelises calls."""
         raise NotImplementedError
 
+    @classmethod
+    def resource_needs(cls, settings, ndim, row_bytes):
+        """Lower bounds on what ``settings`` make a run of ``ndim`` free parameters hold:
+        ``[(field, "memory" | "disk", bytes, what)]`` (``row_bytes``: one stored sample
+        with its derived columns).  Checked against the machine before the run starts
+        (:mod:`lmt_scan.resources`), so an absurd size is refused naming its field."""
+        return []
+
 
 NESTED_INFO = "nested.json"
 EVIDENCE = "evidence.json"

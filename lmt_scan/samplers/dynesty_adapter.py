@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from ..errors import ConfigError
 from ..options import Option
 from .. import parallel
 from ..progress import DeferredInterrupt, dynesty_printer
@@ -20,19 +21,40 @@ class DynestyAdapter(SamplerAdapter):
     options = {
         "nlive": Option(int, 400, "live points", minimum=10),
         "dlogz": Option(float, 0.5, "stop when the remaining evidence is below this (ln units)",
-                        minimum=0.0, exclusive_minimum=True),
+                        minimum=0.0, exclusive_minimum=True, maximum=1000.0),
         "bound": Option(str, "multi", "bounding method", choices=("multi", "single", "balls",
                                                                      "cubes", "none")),
         "sample": Option(str, "rwalk", "sampling method inside the bounds",
                          choices=("auto", "unif", "rwalk", "slice", "rslice")),
         "maxcall": Option(int, 2_000_000, "hard cap on likelihood calls", minimum=1),
-        "checkpoint_every": Option(float, 30.0, "seconds between checkpoints", minimum=1.0),
+        "checkpoint_every": Option(float, 30.0, "seconds between checkpoints", minimum=1.0,
+                                   maximum=1.0e6),
         "queue_size": Option(int, 8, "proposals evolved in one batch, whatever the number of "
                              "workers (so a seed gives the same chain on any worker count); "
                              "use ≥ the number of workers", minimum=1),
         "queue_per_worker": Option(int, 4, "no effect (replaced by queue_size; accepted so "
                                    "older run cards still load)", minimum=1),
     }
+
+    @classmethod
+    def validate(cls, given):
+        s = super().validate(given)
+        if s["nlive"] > s["maxcall"]:    # the first live points alone would exhaust maxcall
+            raise ConfigError(f"{s['nlive']} live points take {s['nlive']} likelihood calls "
+                              f"to start, more than maxcall = {s['maxcall']}", field="nlive")
+        if s["queue_size"] > s["nlive"]:   # one batch would replace every live point
+            raise ConfigError(f"a batch of {s['queue_size']} proposals is more than the "
+                              f"{s['nlive']} live points: use queue_size <= nlive",
+                              field="queue_size")
+        return s
+
+    @classmethod
+    def resource_needs(cls, settings, ndim, row_bytes):
+        # live u, v, ln L, bound, birth (float64 each), again in the results (the final
+        # live points), and at least those rows in the chain table
+        n = settings["nlive"]
+        return [("nlive", "memory", n * (2 * (2 * ndim + 3) * 8 + row_bytes),
+                 f"{n} live points")]
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         import dynesty   # imported here: only runs that use it pay for it
@@ -56,9 +78,13 @@ class DynestyAdapter(SamplerAdapter):
             # module-level functions: only parameter vectors travel to the workers
             functions = (parallel.finite_loglike, parallel.prior_transform)
             parallel_args = {"pool": pool, "queue_size": s["queue_size"]}
-            sampler = dynesty.NestedSampler(*functions, posterior.ndim, nlive=s["nlive"],
-                                            bound=s["bound"], sample=s["sample"], rstate=rng,
-                                            **parallel_args)
+            # the first live points are evaluated here, inside dynesty's wrapper that prints
+            # a traceback for any exception: a signal stops once they are done instead
+            with DeferredInterrupt() as interrupt:
+                sampler = dynesty.NestedSampler(*functions, posterior.ndim, nlive=s["nlive"],
+                                                bound=s["bound"], sample=s["sample"],
+                                                rstate=rng, **parallel_args)
+            interrupt.check()
             resume_run = False
         sampler.save = _CountsThenSave(sampler, self)   # counts beside every checkpoint
         try:

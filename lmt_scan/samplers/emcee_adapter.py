@@ -8,13 +8,15 @@ import math
 import numpy as np
 
 from .. import parallel
+from ..errors import ConfigError
 from ..options import Option
 from ..progress import DeferredInterrupt
 from .base import SamplerAdapter, SamplerResult
 
 
-def initial_walkers(posterior, nwalkers, rng, max_tries=10000):
+def initial_walkers(posterior, nwalkers, rng, max_tries=None):
     """Prior draws with finite log posterior, one per walker."""
+    max_tries = max(10000, 10 * nwalkers) if max_tries is None else max_tries
     start = []
     for _ in range(max_tries):
         theta = posterior.prior_transform(rng.uniform(size=posterior.ndim))
@@ -36,6 +38,28 @@ class EmceeAdapter(SamplerAdapter):
                                 minimum=0.0, maximum=0.95),
         "thin": Option(int, 1, "keep every thin-th step", minimum=1),
     }
+
+    @classmethod
+    def validate(cls, given):
+        s = super().validate(given)
+        if kept_steps(s) < 1:
+            raise ConfigError(f"keeps no step: {s['nsteps']} steps, the first "
+                              f"{burn_steps(s)} discarded as burn-in, every {s['thin']}th kept",
+                              field="thin")
+        return s
+
+    @classmethod
+    def resource_needs(cls, settings, ndim, row_bytes):
+        walkers, steps = max(settings["nwalkers"], 2 * ndim + 2), settings["nsteps"]
+        # the field further above its default is the one to lower
+        field = ("nsteps" if steps / cls.options["nsteps"].default
+                 >= walkers / cls.options["nwalkers"].default else "nwalkers")
+        what = f"{walkers} walkers x {steps} steps"
+        # every step in the HDF5 checkpoint (position, ln posterior, ln L blob); the kept
+        # ones read back with their chain-table rows
+        return [(field, "disk", walkers * steps * (ndim + 2) * 8, what),
+                (field, "memory", walkers * kept_steps(settings) * ((ndim + 1) * 8 + row_bytes),
+                 what)]
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         import emcee
@@ -70,7 +94,7 @@ class EmceeAdapter(SamplerAdapter):
                     # every 5 s: collecting the workers' counters takes a round trip)
                     self.save_counts(every_s=0.0 if pool is None else 5.0)
                     interrupt.check()
-        burn = int(s["burn_fraction"] * s["nsteps"])
+        burn = burn_steps(s)
         chain = backend.get_chain(discard=burn, thin=s["thin"], flat=True)
         loglike = backend.get_blobs(discard=burn, thin=s["thin"], flat=True)
         try:
@@ -85,6 +109,16 @@ class EmceeAdapter(SamplerAdapter):
                                    "acceptance_fraction": float(np.mean(
                                        sampler.acceptance_fraction)) if remaining > 0 else None,
                                    "autocorr_time": tau, **ess}), posterior
+
+
+def burn_steps(settings):
+    return int(settings["burn_fraction"] * settings["nsteps"])
+
+
+def kept_steps(settings):
+    """Steps per walker emcee's get_chain(discard=burn, thin=thin) returns."""
+    after = settings["nsteps"] - burn_steps(settings)
+    return (after - settings["thin"]) // settings["thin"] + 1 if after >= settings["thin"] else 0
 
 
 MIN_TAUS = 50     # a chain shorter than ~50 τ gives unreliable τ and intervals (emcee docs)

@@ -6,6 +6,7 @@ birth contours, so its run directories hold no ``nested/`` samples for anestheti
 """
 import numpy as np
 
+from ..errors import ConfigError
 from ..options import Option
 from .base import SamplerAdapter, SamplerResult
 
@@ -19,12 +20,32 @@ class NautilusAdapter(SamplerAdapter):
         "nlive": Option(int, 1000, "live points per bound update", minimum=10),
         "n_eff": Option(float, 10000.0, "stop at this effective sample size", minimum=1.0),
         "f_live": Option(float, 0.01, "stop when the live set holds less than this evidence "
-                         "fraction", minimum=0.0, exclusive_minimum=True),
+                         "fraction", minimum=0.0, exclusive_minimum=True, maximum=1.0),
         "n_networks": Option(int, 4, "neural networks per bound", minimum=1),
         "n_like_max": Option(int, 2000000, "hard cap on likelihood calls", minimum=1),
     }
 
     backend_module, install_hint = "nautilus", HINT
+
+    @classmethod
+    def validate(cls, given):
+        s = super().validate(given)
+        for field in ("nlive", "n_eff"):    # unreachable within the call cap
+            if s[field] > s["n_like_max"]:
+                raise ConfigError(f"{s[field]:g} is more than n_like_max = {s['n_like_max']} "
+                                  "likelihood calls can give", field=field)
+        return s
+
+    @classmethod
+    def resource_needs(cls, settings, ndim, row_bytes):
+        # nautilus keeps every point it drew (>= n_eff of them end in the posterior, each a
+        # chain-table row); each network of its bounds has >= ~6000 float64 weights
+        rows = settings["n_eff"] * ((ndim + 2) * 8 + row_bytes)
+        return [("n_eff", "memory", rows, f"{settings['n_eff']:g} effective samples"),
+                ("nlive", "memory", settings["nlive"] * (ndim + 2) * 8,
+                 f"{settings['nlive']} live points"),
+                ("n_networks", "memory", settings["n_networks"] * 6000 * 8,
+                 f"{settings['n_networks']} neural networks")]
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         """Serial (a ``pool`` is passed to nautilus for likelihood calls when given)."""

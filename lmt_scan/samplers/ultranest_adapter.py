@@ -7,6 +7,7 @@ UltraNest checkpoints into ``<workdir>/ultranest/`` (its own HDF5 point store) a
 """
 import numpy as np
 
+from ..errors import ConfigError
 from ..options import Option
 from .base import SamplerAdapter, SamplerResult
 
@@ -19,11 +20,25 @@ class UltraNestAdapter(SamplerAdapter):
     options = {
         "nlive": Option(int, 400, "minimum number of live points", minimum=10),
         "dlogz": Option(float, 0.5, "stop when the remaining evidence is below this",
-                        minimum=0.0, exclusive_minimum=True),
+                        minimum=0.0, exclusive_minimum=True, maximum=1000.0),
         "max_ncalls": Option(int, 2000000, "hard cap on likelihood calls", minimum=1),
     }
 
     backend_module, install_hint = "ultranest", HINT
+
+    @classmethod
+    def validate(cls, given):
+        s = super().validate(given)
+        if s["nlive"] > s["max_ncalls"]:   # the first live points alone exceed the cap
+            raise ConfigError(f"{s['nlive']} live points take more likelihood calls than "
+                              f"max_ncalls = {s['max_ncalls']}", field="nlive")
+        return s
+
+    @classmethod
+    def resource_needs(cls, settings, ndim, row_bytes):
+        # live points (u, p, ln L) and at least as many weighted samples with table rows
+        n = settings["nlive"]
+        return [("nlive", "memory", n * ((2 * ndim + 1) * 8 + row_bytes), f"{n} live points")]
 
     def run(self, posterior, workdir, seed, resume=False, progress=True, pool=None):
         """Serial; UltraNest's own MPI support is not used."""
