@@ -1,5 +1,7 @@
 """The paper's figures from the project's physics: the qualitative statements the paper makes
 about each figure (arXiv:1805.00651, Secs. II A, II B, III B), checked on the numbers behind it."""
+import math
+
 import numpy as np
 import pytest
 
@@ -118,11 +120,64 @@ def test_fig3_benchmarks_large_in_dwarfs_small_in_clusters():
     assert all(s[0] > 10 * s[1] for s in sigma_eff)     # strongly velocity dependent
 
 
-def test_figure_command_writes_png_pdf_csv(tmp_path, capsys):
+# the paper's numbers (Sec. II A) and PDG constants, written out here, not read from the code
+DELTA_A_MU, SIGMA_A_MU = 26.1e-10, 8.0e-10          # Δa_μ = (26.1 ± 8.0)×10⁻¹⁰, Ref. [10]
+M_MU, M_TAU = 0.1056583755, 1.77686                 # GeV
+ALPHA, G_F, C_V = 1 / 137.035999, 1.1663788e-5, 0.964
+
+
+def _eq8_integral(m_GeV):
+    """∫₀¹ dx 2m_μ²x²(1−x)/(x²m_μ² + (1−x)m_Z′²) of Eq. 8 by quadrature, as printed."""
+    from scipy.integrate import quad
+    return quad(lambda x: 2 * M_MU ** 2 * x ** 2 * (1 - x)
+                / (x ** 2 * M_MU ** 2 + (1 - x) * m_GeV ** 2), 0, 1, epsabs=0, epsrel=1e-10)[0]
+
+
+def _wd_line(m_GeV):
+    """g′ where |G_Z′| = C_V G_F: G_Z′ = −e g′ ε/(2m²), ε = −e g′ ln(m_τ²/m_μ²)/(12π²) (Eq. 3)."""
+    e2 = 4 * math.pi * ALPHA
+    return m_GeV * math.sqrt(24 * math.pi ** 2 * C_V * G_F / (e2 * math.log(M_TAU ** 2 / M_MU ** 2)))
+
+
+def test_figure_command_csv_holds_eq8_band_and_white_dwarf_line(tmp_path, capsys):
     assert main(["figure", "fig1-left", "--out", str(tmp_path)]) == 0
     for ext in ("png", "pdf", "csv"):
         assert (tmp_path / f"fig1-left.{ext}").is_file()
-    header = (tmp_path / "fig1-left.csv").read_text().splitlines()[0].split(",")
-    assert {"m_Zp_MeV", "g2_1sigma_low", "white_dwarf_limit", "ccfr_limit"} <= set(header)
+    data = np.genfromtxt(tmp_path / "fig1-left.csv", delimiter=",", names=True)
+    m = data["m_Zp_MeV"] * 1e-3
+    assert m[0] == pytest.approx(0.005, rel=1e-6) and m[-1] == pytest.approx(1.0, rel=1e-6)
+    # every row of the CSV (6 digits): band edges Δa_μ(Eq. 8) = Δ ∓ nσ, Eq. 8 by our own
+    # quadrature; the white-dwarf line from the closed form of Sec. II A
+    for i in range(len(m)):
+        unit = _eq8_integral(m[i]) / (8 * math.pi ** 2)
+        for n in (1, 2):
+            lo, hi = data[f"g2_{n}sigma_low"][i], data[f"g2_{n}sigma_high"][i]
+            assert lo == pytest.approx(math.sqrt((DELTA_A_MU - n * SIGMA_A_MU) / unit), rel=2e-5)
+            assert hi == pytest.approx(math.sqrt((DELTA_A_MU + n * SIGMA_A_MU) / unit), rel=2e-5)
+        assert data["white_dwarf_limit"][i] == pytest.approx(_wd_line(m[i]), rel=2e-5)
+    # at 10 MeV the line is g′ = 7.2e-4 (the paper's 7.7e-4 with its constants, within 7 %)
+    at10 = np.interp(math.log(0.010), np.log(m), np.log(data["white_dwarf_limit"]))
+    assert math.exp(at10) == pytest.approx(7.17e-4, rel=2e-3)
     assert main(["figure", "fig9"]) == 2
     assert "unknown figure" in capsys.readouterr().err
+
+
+def test_g2_band_reaches_the_closed_forms_of_eq8():
+    # m_Z′ ≪ m_μ: Δa_μ → g′²/(8π²)·(1 − π m_Z′/m_μ) (the x ≲ m_Z′/m_μ end of Eq. 8 gives the
+    # linear term; the paper's "32×10⁻¹⁰ (g′/5×10⁻⁴)²" is the leading one);
+    # m_Z′ ≫ m_μ: Δa_μ → g′² m_μ²/(12π² m_Z′²); the next terms are < 1e-6 at these masses
+    light, heavy = np.array([1e-5]), np.array([1000.0])
+    shape = 1 - math.pi * light[0] / M_MU
+    lo, hi = figures.g2_band(light, DELTA_A_MU, SIGMA_A_MU, 2)
+    assert hi[0] == pytest.approx(math.sqrt(8 * math.pi ** 2 * (DELTA_A_MU + 2 * SIGMA_A_MU)
+                                            / shape), rel=1e-6)
+    assert lo[0] == pytest.approx(math.sqrt(8 * math.pi ** 2 * (DELTA_A_MU - 2 * SIGMA_A_MU)
+                                            / shape), rel=1e-6)
+    assert math.sqrt(8 * math.pi ** 2 * 32e-10) == pytest.approx(5e-4, rel=0.01)
+    lo, hi = figures.g2_band(heavy, DELTA_A_MU, SIGMA_A_MU, 1)
+    scale = 12 * math.pi ** 2 * heavy[0] ** 2 / M_MU ** 2
+    assert hi[0] == pytest.approx(math.sqrt(scale * (DELTA_A_MU + SIGMA_A_MU)), rel=1e-6)
+    assert lo[0] == pytest.approx(math.sqrt(scale * (DELTA_A_MU - SIGMA_A_MU)), rel=1e-6)
+    # a band reaching Δa_μ ≤ 0 has no lower edge (g′ = 0), not NaN
+    lo, _ = figures.g2_band(light, 1e-10, 1e-10, 2)
+    assert lo[0] == 0.0
