@@ -33,6 +33,10 @@ L = ["tests/test_defaults.py", "tests/test_muon_g2_data.py", "tests/test_zprime.
 P = ["tests/test_strength_priors.py"]
 R = ["tests/test_resume.py::test_sigkill_then_resume"]
 E = ["tests/test_cli_run.py::test_emcee_run_writes_everything"]
+A = ["tests/test_analysis.py::test_analyze_cli_summary_equals_the_analytic_gaussian"]
+F = ["tests/test_figures.py::test_figure_command_csv_holds_eq8_band_and_white_dwarf_line",
+     "tests/test_figures.py::test_g2_band_reaches_the_closed_forms_of_eq8"]
+G = ["tests/test_getdist.py::test_nearly_constant_column_is_left_out_of_the_getdist_copy"]
 
 # (file, original text (must occur once), mutated text, tests)
 MUTANTS = [
@@ -139,6 +143,21 @@ MUTANTS = [
     ("lmt_scan/output.py", 'f"{v: .15E}"', 'f"{v: .6E}"', R),
     ("lmt_scan/samplers/emcee_adapter.py", '"burn_fraction": Option(float, 0.3,',
      '"burn_fraction": Option(float, 0.2,', E),
+    # --- posterior summaries and figure data (analysis, figures) ---
+    ("lmt_scan/analysis/summary.py", "[0.025, 0.16, 0.5, 0.84, 0.975]",
+     "[0.05, 0.16, 0.5, 0.84, 0.95]", A),
+    ("lmt_scan/analysis/summary.py", '"effective_sample_size": float(1.0 / np.sum(w ** 2))',
+     '"effective_sample_size": float(len(w))', A),
+    ("lmt_scan/analysis/summary.py", "mean = float(np.dot(wj, col[ok]))",
+     "mean = float(np.mean(col[ok]))", A),
+    ("lmt_scan/analysis/columns.py", "cdf = np.cumsum(w) - 0.5 * w",
+     "cdf = np.cumsum(np.ones_like(w)) - 0.5", A),
+    ("lmt_scan/analysis/getdist_layout.py", "bounds[name] = (lo, hi)",
+     "bounds[name] = (lo, lo)", G),
+    ("lmt_scan/figures/plane.py", "low = np.sqrt(np.maximum(delta - n_sigma * sigma, 0.0) / unit)",
+     "low = np.sqrt(np.maximum(delta - sigma, 0.0) / unit)", F),
+    ("lmt_scan/figures/plane.py", "1e-3 / math.sqrt(zprime.white_dwarf_ratio(mi, 1e-3))",
+     "1e-3 / zprime.white_dwarf_ratio(mi, 1e-3) ** 0.25", F),
 ]
 
 # mutants that cannot change any result, with the reason (not counted)
