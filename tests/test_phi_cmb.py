@@ -152,3 +152,26 @@ def test_derived_distortion_gives_the_numbers_of_before_over_the_box():
         assert smooth.loglike(point) == pytest.approx(-0.5 * 1.96 ** 2 * r2, rel=1e-5,
                                                        abs=1e-300)
         checked += 1
+
+
+def test_scan_below_m_Zp_with_lifetime_criterion_and_phi_cmb(tmp_path):
+    # the m_ϕ < m_Z′ region scanned, not cut: phi_bbn by lifetime (τ_ϕ finite below m_Z′)
+    # with phi_cmb; at (10 MeV, 5e-4) every posterior sample lies above the COBE edge and the
+    # prior below it is rejected with phi_cmb's reason
+    import json
+    from conftest import run_cli, small_card
+    card = small_card(
+        tmp_path, model={"require_relic": False},
+        parameters={"m_Zp": 10, "g_p": 5e-4, "M1": 20,
+                    "m_phi": {"prior": "log_uniform", "min": 1.5, "max": 9.9}},
+        likelihoods={"phi_bbn": {"criterion": "lifetime", "max_lifetime_s": 1e13},
+                     "phi_cmb": {"shape": "hard"}},
+        sampler={"name": "dynesty", "nlive": 40, "dlogz": 1.0})
+    result = run_cli("run", card, "--overwrite", "--quiet")
+    assert result.returncode == 0, result.stderr
+    chain = np.loadtxt(tmp_path / "out_small" / "lmt-.txt")
+    m_phi = chain[:, 4]                  # weight, −2 ln L, m_Zp, g_p, m_phi, M1
+    edge = cobe_edge(0.010, 5e-4)
+    assert len(m_phi) > 20 and m_phi.min() >= edge * 0.999 and m_phi.max() < 10.0
+    summary = json.loads((tmp_path / "out_small" / "summary.json").read_text())
+    assert "phi_cmb_excluded" in json.dumps(summary)
