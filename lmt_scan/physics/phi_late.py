@@ -6,7 +6,7 @@ Pure functions; masses and widths in GeV, temperatures in GeV.
 both Z′ are off shell: ϕ → Z′*Z′* → ff̄f′f̄′.  For a conserved current, a Z′* of invariant
 mass² q² decaying to a pair contributes (dq²/π) q Γ_V(q)/((q² − m_Z′²)² + m_Z′²Γ_Z′²), with
 Γ_V(q) the width of a vector of mass q (Z′ → νν̄: 2 g′² q/(24π); → e⁺e⁻: Eq. 14 with
-ε_AZ′), so
+ε_AZ′; → μ⁺μ⁻: coupling g′; the "all" leg is their sum), so
 
     Γ = ∫∫ dq₁² dq₂²/π² Γ₀(q₁², q₂²) BW(q₁²) BW(q₂²),
     Γ₀ = g′² Q_Φ² m_Z′² √λ(m_ϕ², q₁², q₂²) [2 + (m_ϕ² − q₁² − q₂²)²/(4 q₁² q₂²)] / (8π m_ϕ³),
@@ -15,6 +15,11 @@ mass² q² decaying to a pair contributes (dq²/π) q Γ_V(q)/((q² − m_Z′²
 identical-boson ½ included); interference between the two ways of pairing identical
 neutrinos is neglected.  With one Z′ on shell this reproduces Eq. (C2) (tested), so the same
 formula gives the 4ν width and the ννe⁺e⁻ width (∝ e²ε²/g′², the paper's branching ratio).
+There is no ϕ → γγ or two-body e⁺e⁻: λ_ΦH = 0 (below Eq. 2), and the kinetic-mixing vertex
+vanishes for real photons.  Production widths use a fixed product rule
+(:func:`width_phi_four_body_rule`), checked against adaptive quadrature
+(:func:`width_phi_four_body`); within 10⁻³ of m_Z′ and above it see
+:func:`offshell_width_above_threshold`.
 
 **Abundance.** Below m_Z′ the ϕ is kept in equilibrium with the ν_μ,τ bath by Z′ ↔ ϕνν̄ (the
 same vertex crossed; ϕν ↔ Z′ν has the same suppression e^{−(m_Z′−m_ϕ)/T} and is not added,
