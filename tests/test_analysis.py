@@ -106,9 +106,19 @@ def test_compare_table_is_the_difference_of_evidences(tmp_path):
     rows = analysis.compare_runs([a, b], tmp_path / "cmp", labels=["A"])
     assert [r["label"] for r in rows] == ["A", "b"]
     assert rows[0]["ln_B"] == 0.0 and rows[1]["ln_B"] == pytest.approx(-2.5)
+    assert rows[0]["ln_B_err"] == 0.0                        # the reference against itself
     assert rows[1]["ln_B_err"] == pytest.approx(math.hypot(0.1, 0.1))
     assert (tmp_path / "cmp" / "compare.png").is_file()
     assert "-2.50" in (tmp_path / "cmp" / "compare.md").read_text()
+    # a run without ln Z (MCMC) gets "—" and the reason, never a NaN
+    info = output.read_json(b / output.RUN_INFO)
+    info.update(logz=None, logz_err=None, sampler="emcee")
+    output.write_json(b / output.RUN_INFO, info)
+    rows = analysis.compare_runs([a, b], tmp_path / "cmp2")
+    assert rows[1]["ln_B"] is None
+    text = (tmp_path / "cmp2" / "compare.md").read_text()
+    assert "| b | — | — |" in text and "— for b: no ln Z (emcee is an MCMC sampler)" in text
+    assert "nan" not in text.lower()
 
 
 def test_compare_old_and_new_g2_data_end_to_end(tmp_path):

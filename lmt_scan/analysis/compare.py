@@ -33,12 +33,15 @@ def evidence_table(runs):
     """[{name, logz, logz_err, ln_B, ln_B_err}] with ln B relative to the first run that
     has an evidence (None where a sampler gives no ln Z, e.g. emcee)."""
     rows = [{"run": str(d), "name": c["run_info"].get("name"),
+             "sampler": c["run_info"].get("sampler"),
              "logz": c["run_info"].get("logz"), "logz_err": c["run_info"].get("logz_err")}
             for d, c in runs]
     ref = next((r for r in rows if r["logz"] is not None), None)
     for r in rows:
         if ref is None or r["logz"] is None:
             r["ln_B"] = r["ln_B_err"] = None
+        elif r is ref:               # the reference itself: ln B = 0 exactly
+            r["ln_B"], r["ln_B_err"] = 0.0, 0.0
         else:
             r["ln_B"] = r["logz"] - ref["logz"]
             r["ln_B_err"] = math.hypot(r["logz_err"] or 0.0, ref["logz_err"] or 0.0)
@@ -122,4 +125,6 @@ def format_evidence_table(rows):
               for r in rows]
     lines += ["", "ln B is a Bayes factor between runs on the same data (models or priors "
               "differ); between data sets it only says how well each set is predicted."]
+    lines += [f"— for {r['label']}: no ln Z ({r.get('sampler')} is an MCMC sampler)"
+              for r in rows if r["logz"] is None]
     return "\n".join(lines) + "\n"

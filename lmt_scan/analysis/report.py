@@ -146,7 +146,9 @@ def comparison_section(run_dirs):
                      "—" if r["logz"] is None else f"{r['logz']:.2f} ± {r['logz_err'] or 0:.2f}",
                      "—" if r["ln_B"] is None else f"{r['ln_B']:.2f} ± {r['ln_B_err']:.2f}")
                     for r in rows])
-    return f"<section><h2>Comparison</h2>{image}{table}</section>"
+    notes = "".join(f"<p>— for {_e(r['label'])}: no ln Z ({_e(r.get('sampler'))} is an MCMC "
+                    "sampler)</p>" for r in rows if r["logz"] is None)
+    return f"<section><h2>Comparison</h2>{image}{table}{notes}</section>"
 
 
 def render(run_dirs, summaries, chains_list):
