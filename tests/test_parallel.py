@@ -227,3 +227,15 @@ def test_workers_die_with_a_killed_master(tmp_path):
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     assert not survivors
+
+
+def test_queue_per_worker_is_deprecated_with_a_warning(capsys):
+    """The old setting still loads, says once that it is ignored, and changes nothing."""
+    from lmt_scan.samplers.dynesty_adapter import DynestyAdapter
+    with_it = DynestyAdapter.validate({"nlive": 50, "queue_per_worker": 3})
+    err = capsys.readouterr().err
+    assert "queue_per_worker is deprecated and ignored" in err and err.count("\n") == 1
+    without = DynestyAdapter.validate({"nlive": 50})
+    assert capsys.readouterr().err == ""
+    assert {k: v for k, v in with_it.items() if k != "queue_per_worker"} == \
+        {k: v for k, v in without.items() if k != "queue_per_worker"}

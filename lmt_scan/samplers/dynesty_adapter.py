@@ -3,6 +3,7 @@
 Checkpoints to ``<workdir>/dynesty.save`` (dynesty's own format) every
 ``checkpoint_every`` seconds; ``resume`` restores from it.
 """
+import sys
 import warnings
 
 import numpy as np
@@ -32,13 +33,19 @@ class DynestyAdapter(SamplerAdapter):
         "queue_size": Option(int, 8, "proposals evolved in one batch, whatever the number of "
                              "workers (so a seed gives the same chain on any worker count); "
                              "use ≥ the number of workers", minimum=1),
-        "queue_per_worker": Option(int, 4, "no effect (replaced by queue_size; accepted so "
-                                   "older run cards still load)", minimum=1),
+        "queue_per_worker": Option(int, 4, "deprecated, ignored (a warning says so): the "
+                                   "queue is queue_size whatever the worker count; accepted so "
+                                   "older run cards still load", minimum=1),
     }
 
     @classmethod
     def validate(cls, given):
         s = super().validate(given)
+        if "queue_per_worker" in (given or {}):
+            print("lmt-scan: warning: sampler: queue_per_worker is deprecated and ignored — "
+                  f"dynesty evolves queue_size = {s['queue_size']} proposals whatever the "
+                  "number of workers (same chain on any worker count); remove it from the card",
+                  file=sys.stderr)
         if s["nlive"] > s["maxcall"]:    # the first live points alone would exhaust maxcall
             raise ConfigError(f"{s['nlive']} live points take {s['nlive']} likelihood calls "
                               f"to start, more than maxcall = {s['maxcall']}", field="nlive")
