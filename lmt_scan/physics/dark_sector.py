@@ -7,8 +7,9 @@ import math
 import warnings
 
 import numpy as np
-from scipy.integrate import IntegrationWarning, quad
-from scipy.optimize import brentq
+
+# scipy.integrate / scipy.optimize are imported where used: importing them costs ~1 s, paid
+# by every command (this module is imported with the derived quantities)
 
 SQRT2 = math.sqrt(2.0)
 Q_PHI = -1.0   # U(1)_{Lμ−Lτ} charge of Φ (Table I)
@@ -71,6 +72,7 @@ def relic_yukawa(M1, v_Phi, sigmav_target, x_f=20.0):
     if crossings.size == 0:
         return None
     i = crossings[0]
+    from scipy.optimize import brentq
     return brentq(lambda y: _sigmav_eff_scalar(y, M1, v_Phi, x_f) - sigmav_target,
                   _Y_GRID[i], _Y_GRID[i + 1], xtol=1e-14, rtol=1e-12)
 
@@ -104,6 +106,8 @@ def three_body_F(r, w):
         s = math.sqrt(max(lam, 0.0))
         a = r ** 2 - x + 1.0
         return s * (a * a / 4.0 - s * s / 12.0 + 2.0 * x - r ** 2)
+
+    from scipy.integrate import IntegrationWarning, quad
 
     def quad_quiet(f, lo, hi):
         # at the edges of the physical range (r → 1, where F → 0, and r = 2 exactly, pole at

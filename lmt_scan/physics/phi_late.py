@@ -30,9 +30,8 @@ its yield is then Y = n_ϕ,eq(T_d)/s(T_d).
 import math
 
 import numpy as np
-from scipy.integrate import quad
-from scipy.optimize import brentq
-from scipy.special import kn, kve
+
+# scipy.integrate / optimize / special are imported where used (~1 s at start-up otherwise)
 
 from . import constants as c
 from . import spectral_distortion
@@ -98,6 +97,7 @@ def width_phi_four_body(m_phi, m_Zp, g_p, width_Zp, channels=("nunu", "nunu"),
     ``width_Zp`` (tests use 10⁻³ m_Z′).  ``epsabs = 0``: the widths are ~10⁻³⁰ GeV, far
     below quad's default absolute tolerance.
     """
+    from scipy.integrate import quad
     widths = _channel_widths(g_p)
     g1, g2 = widths[channels[0]], widths[channels[1]]
     lo1 = CHANNEL_THRESHOLD_GeV[channels[0]] ** 2
@@ -239,6 +239,7 @@ def offshell_width_above_threshold(m_phi, m_Zp, g_p, width_Zp, r1=0.99):
 
 def width_Zp_to_phi_nunu(m_Zp, m_phi, g_p):
     """Γ(Z′ → ϕ Z′* → ϕνν̄) [GeV] for m_ϕ < m_Z′ (the C1 vertex crossed; spin-averaged)."""
+    from scipy.integrate import quad
     def f(qsq):
         lam = kallen(m_Zp ** 2, m_phi ** 2, qsq)
         if lam <= 0.0:
@@ -254,6 +255,7 @@ def width_Zp_to_phi_nunu(m_Zp, m_phi, g_p):
 
 def n_equilibrium(m, T, dof):
     """Maxwell–Boltzmann number density [GeV³]: g m² T K₂(m/T)/(2π²)."""
+    from scipy.special import kn
     return dof * m * m * T * kn(2, m / T) / (2.0 * math.pi ** 2)
 
 
@@ -269,6 +271,8 @@ def hubble(T):
 
 def decoupling_temperature(m_phi, m_Zp, g_p):
     """T_d [GeV] where Z′ ↔ ϕνν̄ conversions per ϕ equal H (m_ϕ < m_Z′)."""
+    from scipy.optimize import brentq
+    from scipy.special import kve
     gamma = width_Zp_to_phi_nunu(m_Zp, m_phi, g_p)
 
     def excess(log_T):

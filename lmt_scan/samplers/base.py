@@ -56,6 +56,10 @@ class SamplerAdapter:
         if self.counts is not None:
             self.counts.save(every_s)
 
+    def calls_so_far(self, posterior):
+        """Likelihood calls of the whole run so far (earlier parts + this process's)."""
+        return (self.counts.before["ncall"] if self.counts is not None else 0) + posterior.ncall
+
     backend_module = None   # importable name of an optional backend package
     install_hint = None     # what to install when it is missing
 

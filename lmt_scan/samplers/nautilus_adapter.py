@@ -1,13 +1,16 @@
 """nautilus (neural-network-boosted importance nested sampling; nautilus-sampler, MIT).
 
 Checkpoints to ``<workdir>/nautilus.hdf5`` (nautilus' own format, written as it goes);
-``resume`` continues from it.  nautilus returns importance weights, not dead points with
+``resume`` continues from it.  nautilus rewrites that file in place (unlink + write, or
+an update of an open file): a SIGKILL in between leaves no file or a broken one, so every
+write here goes to a copy that then replaces the file atomically.  nautilus returns importance weights, not dead points with
 birth contours, so its run directories hold no ``nested/`` samples for anesthetic.
 """
 import numpy as np
 
 from ..errors import ConfigError
 from ..options import Option
+from ..progress import Throttle
 from .base import SamplerAdapter, SamplerResult
 
 HINT = "sampler 'nautilus' needs nautilus-sampler: pip install 'lmt-scan[nautilus]'"
@@ -58,17 +61,25 @@ class NautilusAdapter(SamplerAdapter):
             checkpoint.unlink()
         seed32 = int(np.random.SeedSequence(seed).generate_state(1)[0])
 
-        def loglike(theta):
-            # its checkpoint is written inside the backend: counts every 2 s instead
-            self.save_counts(every_s=2.0)
-            return posterior.finite_loglike(theta)
+        throttle, best = Throttle(), [-np.inf]
 
-        sampler = nautilus.Sampler(posterior.prior_transform, loglike, n_dim=posterior.ndim,
+        def loglike(theta):
+            value = posterior.finite_loglike(theta)
+            # its checkpoint is written inside the backend: counts every second instead
+            self.save_counts(every_s=1.0)
+            best[0] = max(best[0], value)
+            if progress:
+                throttle(f"nautilus: {self.calls_so_far(posterior)} calls, "
+                         f"max ln L {best[0]:.3f}")
+            return value
+
+        sampler = _atomic_sampler(nautilus)(posterior.prior_transform, loglike,
+                                            n_dim=posterior.ndim,
                                    n_live=s["nlive"], n_networks=s["n_networks"],
-                                   seed=seed32, filepath=str(checkpoint), resume=resume,
-                                   pool=None)
+                                            seed=seed32, filepath=str(checkpoint),
+                                            resume=resume, pool=None)
         sampler.run(f_live=s["f_live"], n_eff=s["n_eff"], n_like_max=s["n_like_max"],
-                    verbose=progress)
+                    verbose=False)   # its table per batch floods a log: ours every 5 s
         points, log_w, log_l = sampler.posterior()
         weights = np.exp(log_w - np.max(log_w))
         # nautilus counts its own calls over the whole run (resumed parts included)
@@ -77,3 +88,29 @@ class NautilusAdapter(SamplerAdapter):
                              logz_err=float(1.0 / np.sqrt(sampler.n_eff)),
                              ncall=int(sampler.n_like),
                              info={"n_eff": float(sampler.n_eff)}), posterior
+
+
+def _atomic_sampler(nautilus):
+    """nautilus.Sampler whose checkpoint writes replace the file atomically (write or
+    update a copy, then ``os.replace``): a kill at any moment leaves the last whole one."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    class AtomicSampler(nautilus.Sampler):
+        @staticmethod
+        def _tmp(filepath):
+            path = Path(filepath)
+            return path.with_name(path.stem + ".tmp" + path.suffix)
+
+        def write(self, filepath, overwrite=False):
+            tmp = self._tmp(filepath)
+            super().write(tmp, overwrite=True)
+            os.replace(tmp, filepath)
+
+        def write_shell_update(self, filepath, shell):
+            tmp = self._tmp(filepath)
+            shutil.copyfile(filepath, tmp)
+            super().write_shell_update(tmp, shell)
+            os.replace(tmp, filepath)
+    return AtomicSampler
