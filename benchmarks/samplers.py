@@ -3,6 +3,11 @@ time per sampler on a shipped run card (default runs/quickstart.yaml), over ≥ 
 
     python benchmarks/samplers.py [--card runs/quickstart.yaml] [--seeds 5]
                                   [--samplers dynesty,multinest,ultranest,nautilus]
+                                  [--slow-ms 20] [--mpi 2]
+
+``--slow-ms X`` adds a likelihood costing X ms of CPU per call (benchmarks/slow_likelihood.py,
+log L = 0: same posterior); ``--mpi N`` adds rows for ``multinest`` under ``mpiexec -n N``
+(MultiNest's own MPI on every rank).  ``calls`` are the likelihood evaluations made.
 
 Each run is a whole `lmt-scan run` (subprocess); time is the sampler's wall time from
 run_info.json and the CPU time of the process.  An honest quoted error is close to the
@@ -22,11 +27,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(card, sampler, seed, out):
+def one_run(card, sampler, seed, out, ranks=None):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    res = subprocess.run([sys.executable, "-m", "lmt_scan", "run", str(card), "--sampler",
-                          sampler, "--seed", str(seed), "--output", str(out), "--quiet"],
-                         capture_output=True, text=True, timeout=3600, cwd=ROOT)
+    cmd = [sys.executable, "-m", "lmt_scan", "run", str(card), "--sampler", sampler, "--seed",
+           str(seed), "--output", str(out), "--quiet"]
+    env = None
+    if ranks:
+        import os
+        import shutil
+        cmd = [shutil.which("mpiexec"), "--allow-run-as-root", "--oversubscribe", "-n",
+               str(ranks)] + cmd
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMIX_", "PMI_"))}
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, cwd=ROOT, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode:
         raise SystemExit(f"{sampler} seed {seed} failed: {res.stderr.strip()[-300:]}")
@@ -40,18 +52,36 @@ def main():
     parser.add_argument("--card", default=str(ROOT / "runs" / "quickstart.yaml"))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--samplers", default="dynesty,multinest,ultranest,nautilus")
+    parser.add_argument("--slow-ms", type=float, default=0.0,
+                        help="add a likelihood costing this many ms of CPU per call")
+    parser.add_argument("--mpi", type=int, default=0,
+                        help="also run multinest under mpiexec -n N")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for sampler in args.samplers.split(","):
-            runs = np.array([one_run(args.card, sampler, 1000 + k, Path(tmp) / f"{sampler}{k}")
-                             for k in range(args.seeds)], float)
+        card = Path(args.card)
+        if args.slow_ms:
+            import yaml
+            spec = yaml.safe_load(card.read_text())
+            spec["likelihoods"]["slow"] = {
+                "plugin": f"{ROOT / 'benchmarks' / 'slow_likelihood.py'}:SlowLikelihood",
+                "cost_ms": args.slow_ms}
+            card = Path(tmp) / f"slow_{card.name}"
+            card.write_text(yaml.safe_dump(spec, sort_keys=False))
+        configs = [(s, None) for s in args.samplers.split(",")]
+        if args.mpi:
+            configs.append(("multinest", args.mpi))
+        for sampler, ranks in configs:
+            label = f"{sampler} (mpiexec -n {ranks})" if ranks else sampler
+            runs = np.array([one_run(card, sampler, 1000 + k, Path(tmp) / f"{sampler}{ranks}{k}",
+                                     ranks) for k in range(args.seeds)], float)
             logz, err, calls, wall, cpu = runs.T
             scatter = float(np.std(logz, ddof=1))
-            rows.append((sampler, logz.mean(), err.mean(), scatter, scatter / err.mean(),
+            rows.append((label, logz.mean(), err.mean(), scatter, scatter / err.mean(),
                          calls.mean(), wall.mean(), cpu.mean()))
-            print(f"# {sampler}: ln Z {np.round(logz, 3).tolist()}", file=sys.stderr, flush=True)
-    print(f"card {Path(args.card).name}, {args.seeds} seeds each (means over seeds)\n")
+            print(f"# {label}: ln Z {np.round(logz, 3).tolist()}", file=sys.stderr, flush=True)
+    slow = f", + {args.slow_ms:g} ms/call likelihood" if args.slow_ms else ""
+    print(f"card {Path(args.card).name}{slow}, {args.seeds} seeds each (means over seeds)\n")
     print("| sampler | ln Z | quoted error | seed scatter | scatter/quoted | calls | "
           "sampler wall [s] | CPU [s] |")
     print("|---|---|---|---|---|---|---|---|")

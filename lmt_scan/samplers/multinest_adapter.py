@@ -51,10 +51,15 @@ def multinest_seed(seed):
 
 def import_pymultinest():
     """Load libmultinest by absolute path, then import pymultinest (which exits the
-    process when it cannot load the library itself)."""
+    process when it cannot load the library itself).  Not under mpiexec, pymultinest's own
+    ``from mpi4py import MPI`` is made to fail: it would start an MPI singleton (an
+    ``orted`` daemon) in every serial run for nothing."""
+    from .. import parallel
     if not multinest_build.preload():
         raise SamplerUnavailable(INSTALL_HINT, field="sampler.name")
     multinest_build.preload(mpi=True)   # pymultinest loads it too when under mpiexec
+    if not parallel.mpi_launched() and "mpi4py.MPI" not in sys.modules:
+        sys.modules.setdefault("mpi4py.MPI", None)    # import → ImportError, caught there
     try:
         import pymultinest   # noqa: F401
     except SystemExit:
@@ -121,10 +126,7 @@ class MultiNestAdapter(SamplerAdapter):
         if self.counts is not None:
             self.counts.before = {"ncall": before["ncall"], "reasons": before["reasons"],
                                   "wall_s": before.get("wall_s", 0.0)}
-        import_pymultinest()
-        import pymultinest
-        result = files.result(base, posterior.ndim, self.settings["nlive"], workdir, counts,
-                              pymultinest.Analyzer)
+        result = files.result(base, posterior.ndim, self.settings["nlive"], workdir, counts)
         result.info["multinest_seed"] = multinest_seed(seed)
         result.info["mpi_ranks"] = comm.Get_size() if comm is not None else 1
         if "per_rank" in counts:    # this part's likelihood calls made by each rank

@@ -133,15 +133,22 @@ def last_message(log):
     return text[:200]
 
 
-def result(base, ndim, nlive, workdir, counts, analyzer_type):
+def evidence(stats_file):
+    """MultiNest's own ln Z ± error from its stats file (the importance-nested-sampling
+    one when present, as pymultinest.Analyzer takes it)."""
+    lines = Path(stats_file).read_text().splitlines()
+    found = [ln for ln in lines[:2] if "Global Log-Evidence" in ln]
+    line = next((ln for ln in found if "Importance" in ln), found[0])
+    value, error = line.split(":", 1)[1].split("+/-")
+    fix = lambda x: float(re.sub(r"(\d)([+-]\d{3})$", r"\1E\2", x.strip()))  # noqa: E731
+    return fix(value), fix(error)
+
+
+def result(base, ndim, nlive, workdir, counts):
     """SamplerResult from MultiNest's files: dead points (ev.dat) then the final live
     points, in order of death, with the nested-sampling weights and birth contours."""
     base = Path(base)
-    with contextlib.redirect_stdout(io.StringIO()):     # Analyzer prints its file name
-        analyzer = analyzer_type(ndim, outputfiles_basename=str(base / ROOT))
-        stats = analyzer.get_mode_stats()   # MultiNest's own ln Z ± error
-    logz = float(stats["global evidence"])
-    logz_err = float(stats["global evidence error"])
+    logz, logz_err = evidence(base / f"{ROOT}stats.dat")
     dead = load_fortran(base / f"{ROOT}ev.dat")          # θ, ln L, ln ΔX (prior mass), mode
     live = load_fortran(base / f"{ROOT}phys_live.points")  # θ, ln L, mode
     live = live[np.argsort(live[:, ndim], kind="stable")]

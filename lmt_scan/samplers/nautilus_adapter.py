@@ -74,8 +74,8 @@ class NautilusAdapter(SamplerAdapter):
             return value
 
         sampler = _atomic_sampler(nautilus)(posterior.prior_transform, loglike,
-                                            n_dim=posterior.ndim,
-                                   n_live=s["nlive"], n_networks=s["n_networks"],
+                                            n_dim=posterior.ndim, n_live=s["nlive"],
+                                            n_networks=s["n_networks"],
                                             seed=seed32, filepath=str(checkpoint),
                                             resume=resume, pool=None)
         sampler.run(f_live=s["f_live"], n_eff=s["n_eff"], n_like_max=s["n_like_max"],

@@ -96,6 +96,14 @@ def point_store(path, ncols, resume):
     emptied for a fresh run; on resume, a last line a kill cut short is removed first
     (cut inside its last number it would still parse, as a wrong value)."""
     from ultranest.store import TextPointStore
+
+    class ArrayRows(TextPointStore):
+        """Rows read back as arrays (UltraNest's resume check reshapes them; the text
+        store of 4.6 hands out lists)."""
+
+        def _load(self, filepath):
+            super()._load(filepath)
+            self.stack = [(i, np.asarray(row, float)) for i, row in self.stack]
     path.parent.mkdir(parents=True, exist_ok=True)
     if not resume and path.exists():
         path.unlink()
@@ -103,7 +111,7 @@ def point_store(path, ncols, resume):
         data = path.read_bytes()
         if data and not data.endswith(b"\n"):
             os.truncate(path, data.rfind(b"\n") + 1)
-    return _NamedStore(TextPointStore(str(path), ncols))
+    return _NamedStore(ArrayRows(str(path), ncols))
 
 
 class _NamedStore(str):
