@@ -315,6 +315,13 @@ def test_shipped_table_is_what_the_generator_writes():
     sigma, average = generate.wide_row(10.0 ** table["wide_log10_b"][wide])
     np.testing.assert_allclose(np.log10(sigma), table["wide_log10_sigma"][wide], atol=1e-5)
     np.testing.assert_allclose(np.log10(average), table["wide_log10_avg"][wide], atol=1e-5)
+    row = int(np.searchsorted(table["pairs_log10_b"], math.log10(300.0)))   # pairs tier
+    p, q, rest = generate.pair_row(10.0 ** table["pairs_log10_b"][row])
+    scale = 2.0 ** table["pairs_exponent"][row].astype(float)
+    # mantissas (≤ 1 per row and wave), as stored in float32
+    np.testing.assert_allclose(table["pairs_P"][row], p / scale, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(table["pairs_Q"][row], q / scale, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(table["pairs_R"][row], rest, rtol=1e-5, atol=1e-9)
 
 
 def test_table_falls_back_outside_its_domain():

@@ -28,7 +28,7 @@ from ..errors import PointRejected
 from ..tables.sidm import reader
 from ..tables.sidm.reader import (  # noqa: F401  (public names of this module)
     AVERAGE_RAW_K, B_MAX, FINE_B_MIN, FINE_BLEND_K, FINE_K_MAX, K_MIN, K_TABLE_MAX,
-    PAIRS_BLEND_K, TABLE_PATH, UNRESOLVED_PEAK_DEX, _T_NODES, _T_WEIGHTS, load_table,
+    PAIRS_BLEND_K, TABLE_PATH, UNRESOLVED_PEAK_DEX, _T_NODES, load_table,
     without_unresolved_peaks)
 from .registry import derived_quantity, model_setting
 

@@ -118,11 +118,18 @@ def identical_fermion_form(lmax):
     return weight * c, weight[:, None] * np.outer(c, c) * half_range_legendre_matrix(lmax)
 
 
-def sigmaT_k2_few_waves(delta, form):
-    """σ_T·k² from phases ``delta`` (..., L+1) with ``form`` = identical_fermion_form(L)."""
+def sigmaT_k2_few_waves(delta, form, ratio=None):
+    """σ_T·k² from phases ``delta`` (..., L+1) with ``form`` = identical_fermion_form(L);
+    or, with ``delta=None``, from ``ratio`` = (cos-part, sin-part) arrays with
+    tan δ_ℓ = sin-part/cos-part (no trigonometric functions needed)."""
     diagonal, matrix = form
-    sin2 = np.sin(delta) ** 2
-    re = 0.5 * np.sin(2.0 * delta)
+    if delta is None:
+        x, y = ratio
+        inverse = 1.0 / (x * x + y * y)
+        sin2, re = y * y * inverse, x * y * inverse          # sin²δ, ½ sin 2δ
+    else:
+        sin2 = np.sin(delta) ** 2
+        re = 0.5 * np.sin(2.0 * delta)
     quadratic = np.sum((re @ matrix) * re + (sin2 @ matrix) * sin2, axis=-1)
     return 2.0 * math.pi * (sin2 @ diagonal - quadratic)
 

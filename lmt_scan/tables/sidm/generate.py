@@ -5,7 +5,7 @@ Tabulates the dimensionless problem of :mod:`lmt_scan.physics.self_scattering`:
 Boltzmann average ⟨σ_T m_ϕ² k⟩/k̄ as a function of (b, k̄) with k̄ the mean of k
 (the distribution of relative velocities of ``velocity_average``).
 
-Two grids ("tiers"), both rectilinear in (log10 b, log10 k):
+Three grids ("tiers"), all rectilinear in (log10 b, log10 k):
 
 * ``wide``: log10 b ∈ [−4, 4] at WIDE_PER_DECADE rows per decade, k ∈ [1e−4, 1500]:
   log10 σ_T m² and log10 of the average (k̄ ∈ [1e−4, 300]);
@@ -16,6 +16,12 @@ Two grids ("tiers"), both rectilinear in (log10 b, log10 k):
   which is smooth through the resonances (tan δ₀ = aQ/P), and log10 of the rest
   R = σ_T m² − π sin²δ₀/k² (floored at 10⁻¹² σ_T m²; the s–d interference can make it
   negative but then |R| < 10⁻⁶ σ_T).  Averages are taken on the fly from this tier.
+
+* ``pairs``: log10 b ∈ [log10 5, log10 1200] (PAIR_PER_DECADE rows per decade, denser ∝ √b
+  as the fine tier's but half as many), k ∈ [1e−3, 6] (PAIR_K_SEGMENTS): per partial wave
+  ℓ < PAIR_WAVES the smooth pair (P_ℓ, Q̃_ℓ) of the solution regular at the origin
+  (``phase_shifts_numeric(pairs=…)``), smooth through the ℓ ≥ 1 resonances that the other
+  tiers cannot resolve, and the signed rest R of the higher waves (``pair_row``).
 
 Each row (one b) solves all its k ≤ 3 at once on a shared grid (``sigmaT_m2_batch``),
 larger k in small batches up to K_SEMICLASSICAL, and semi-classically above.  The wide

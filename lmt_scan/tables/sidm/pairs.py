@@ -49,17 +49,23 @@ class PairsTier:
         """Mask of b (array) inside the tier's rows."""
         return (b >= self.b_range[0]) & (b <= self.b_range[1])
 
-    def sigma_m2(self, b, k):
+    def sigma_m2(self, b, k, angles=False):
         """σ_T·m_ϕ² at ``k`` (n, m) for the n values ``b`` (n,) inside the tier's rows
-        (k beyond the last node is clipped to it: callers use k ≤ k_max)."""
+        (k beyond the last node is clipped to it: callers use k ≤ k_max); with ``angles``
+        also φ_ℓ = atan2(t_ℓ Q̃_ℓ, P_ℓ) (n, m, L), which moves by ≈ π across a resonance of
+        wave ℓ however narrow (δ_ℓ = φ_ℓ mod π)."""
         out = np.empty(k.shape)
+        phi = np.empty(k.shape + (self.waves,)) if angles else None
         step = max(1, min(POINTS_PER_CHUNK, CHUNK // max(1, k.shape[1])))
         for start in range(0, b.size, step):
             part = slice(start, start + step)
-            out[part] = self._sigma_chunk(b[part], k[part])
-        return out
+            values = self._chunk(b[part], k[part], angles)
+            out[part] = values[0]
+            if angles:
+                phi[part] = values[1]
+        return (out, phi) if angles else out
 
-    def _sigma_chunk(self, b, k):
+    def _chunk(self, b, k, angles):
         ib, wb = lagrange_weights(self.log_b, np.log10(b), self.b_denominators)
         rows = ib[:, None] + np.arange(4)                                 # (n, 4)
         exponent = self.exponent[rows]                                   # (n, 4, 2L+1)
@@ -72,9 +78,9 @@ class PairsTier:
         cells = at_b[np.arange(b.size)[:, None, None], cols]              # (n, m, 4, 2L+1)
         values = np.einsum("nmj,nmjc->nmc", wk, cells)                    # (n, m, 2L+1)
         p, q = values[..., :self.waves], values[..., self.waves:2 * self.waves]
-        threshold = (k / (1.0 + k))[..., None] ** self.two_l1
-        delta = np.arctan2(threshold * q, p)
-        return ss.sigmaT_k2_few_waves(delta, self.form) / (k * k) + values[..., -1]
+        q = q * (k / (1.0 + k))[..., None] ** self.two_l1                  # t_ℓ(k) Q̃_ℓ
+        own = ss.sigmaT_k2_few_waves(None, self.form, ratio=(p, q))
+        return own / (k * k) + values[..., -1], (np.arctan2(q, p) if angles else None)
 
 
 def lagrange_weights(grid, x, denominators=None):
@@ -85,10 +91,12 @@ def lagrange_weights(grid, x, denominators=None):
     i = np.clip(np.searchsorted(grid, x) - 2, 0, grid.size - 4)
     if denominators is None:
         denominators = lagrange_denominators(grid)
-    d0, d1, d2, d3 = (x - grid[i + j] for j in range(4))
+    diff = x[..., None] - grid[i[..., None] + np.arange(4)]                  # (..., 4)
+    d0, d1, d2, d3 = diff[..., 0], diff[..., 1], diff[..., 2], diff[..., 3]
     d01, d23 = d0 * d1, d2 * d3
-    weights = np.stack([d1 * d23, d0 * d23, d01 * d3, d01 * d2], axis=-1)
-    return i, weights / denominators[i]
+    diff[..., 0], diff[..., 1], diff[..., 2], diff[..., 3] = (d1 * d23, d0 * d23, d01 * d3,
+                                                              d01 * d2)
+    return i, diff / denominators[i]
 
 
 def lagrange_denominators(grid):

@@ -36,12 +36,21 @@ FINE_K_MAX = 2.5        # the fine tier is used below this k (one cell inside it
 FINE_BLEND_K = 1.5      # averages fade from the fine to the wide tier over [1.5, 2.5]
 PAIRS_BLEND_K = 4.0     # ... and from the pairs tier to the wide one over [4, 6]
 K_TABLE_MAX = 1500.0    # the wide tier's k range (averages need nodes up to 5 k̄)
-# Maxwell–Boltzmann quadrature in t = k/k̄ (trapezoid in ln t over [1/500, 5], 48 nodes):
-# ⟨σ k⟩/k̄ = ∫ f(t) t σ(k̄ t) dt, f with t₀ = √(π/8); outside, the weight is < 10⁻⁵
-# of the integral even for σ ∝ 1/k².
-_T_NODES = np.logspace(math.log10(1.0 / 500.0), math.log10(5.0), 48)
-_T_WEIGHTS = (ss.maxwell_boltzmann(_T_NODES, ss.mean_to_mode_scale(1.0)) * _T_NODES ** 2
-              * math.log(_T_NODES[1] / _T_NODES[0]) * np.r_[0.5, np.ones(_T_NODES.size - 2), 0.5])
+# Maxwell–Boltzmann average ⟨σ k⟩/k̄ = ∫ f(t) t² σ(k̄ t) d ln k, t = k/k̄, f with
+# t₀ = √(π/8), needs t ∈ [1/500, 5] (outside, the weight is < 10⁻⁵ of the integral even
+# for σ ∝ 1/k²).  It is a trapezoid on a FIXED grid in k per point (moving k̄ moves no
+# node): 14 nodes per decade (as the former 48-node quadrature in t), and for b ≥
+# DENSE_B_MIN, where ℓ ≥ 1 resonances 0.01–30 % wide sit at k ≈ 0.02–6, DENSE_PER_DECADE
+# there, with intervals a resonance passes split further (REFINE_*; measured at b = 188,
+# k̄ = 1.06: 48 nodes per average −5 %, 100 per decade −0.75 %, 50 per decade + splits
+# 4e−4).  The density changes smoothly (tanh steps in ln k) and the trapezoid weights
+# carry the Jacobian, so the rule stays spectrally accurate for smooth integrands.
+T_RANGE = (1.0 / 500.0, 5.0)
+COARSE_PER_DECADE = 14.0
+DENSE_PER_DECADE = 50.0
+DENSE_K = (0.02, 6.0)
+DENSE_B_MIN = 5.0        # the pairs tier's rows
+_T_NODES = np.logspace(math.log10(T_RANGE[0]), math.log10(T_RANGE[1]), 48)   # (tests)
 
 UNRESOLVED_PEAK_DEX = 0.3
 # Averages keep the fine tier's unresolved peaks in R above this k, drop them below
@@ -105,13 +114,14 @@ def _fade(k, low, high):
     return np.clip(np.log(k / low) / math.log(high / low), 0.0, 1.0)
 
 
-def _sigma_nodes(b, k, average, allow_direct=True):
+def _sigma_nodes(b, k, average, allow_direct=True, angles=False):
     """σ_T m² at nodes ``k`` (n, m) of the n points ``b`` (n,).
 
     ``average``: the nodes of a velocity average — the pairs and fine tiers fade into the
     wide tier near their upper k edge and unresolved peaks keep their area; otherwise the
     pairs tier is used up to its last node and the fine tier up to FINE_K_MAX.  Nodes
-    outside every tier are solved directly, or are NaN with ``allow_direct=False``."""
+    outside every tier are solved directly, or are NaN with ``allow_direct=False``.
+    ``angles``: also the pairs tier's φ_ℓ (n, m, L; NaN at nodes outside that tier)."""
     splines = load_table()
     bb = np.broadcast_to(b[:, None], k.shape)
     log_b, log_k = np.log10(bb), np.log10(np.maximum(k, K_MIN))
@@ -121,12 +131,16 @@ def _sigma_nodes(b, k, average, allow_direct=True):
     out[born] = ss.sigmaT_born_m2(k[born] / bb[born], bb[born])
     pairs = splines["pairs"]
     in_pairs = np.zeros(k.shape, dtype=bool)
+    phi = np.full(k.shape + (pairs.waves,), np.nan) if angles and pairs is not None else None
     if pairs is not None:
         rows = pairs.contains_b(b)
         in_pairs[rows] = ~born[rows] & (k[rows] <= pairs.k_max)
         if in_pairs.any():
             points = np.flatnonzero(in_pairs.any(axis=1))
-            values = pairs.sigma_m2(b[points], np.minimum(k[points], pairs.k_max))
+            values = pairs.sigma_m2(b[points], np.minimum(k[points], pairs.k_max), angles)
+            if angles:
+                values, phi[points] = values
+                phi[~in_pairs] = np.nan
             out[points] = np.where(in_pairs[points], values, out[points])
             if average:
                 upper[in_pairs] = _fade(k[in_pairs], PAIRS_BLEND_K, pairs.k_max)
@@ -148,7 +162,104 @@ def _sigma_nodes(b, k, average, allow_direct=True):
             out[i, j] = ss.sigmaT_born_m2(k[i, j] / bb[i, j], bb[i, j])
         elif allow_direct:
             out[i, j] = ss.sigmaT_m2(k[i, j] / bb[i, j], bb[i, j])
-    return out
+    return (out, phi) if angles else out
+
+
+# Resonances narrower than the average grid: where some wave's φ_ℓ moves by more than
+# REFINE_JUMP between neighbouring nodes, the interval is split into REFINE_SPLIT, down to
+# REFINE_LEVELS times (node spacing 2.3 % → 0.3 % → 0.04 % → 0.004 % in k).  It depends on
+# the fixed nodes only, never on k̄.
+REFINE_JUMP = 0.15
+REFINE_SPLIT = 8
+REFINE_LEVELS = 3
+
+
+def _jumps(phi):
+    """max over waves of |φ_ℓ(next node) − φ_ℓ(node)| wrapped to (−π, π]: (..., m−1)."""
+    step = np.diff(phi, axis=-2)
+    return np.nanmax(np.abs((step + math.pi) % (2.0 * math.pi) - math.pi), axis=-1,
+                     initial=0.0) if step.size else np.zeros(phi.shape[:-2] + (0,))
+
+
+def _own_nodes(ln_k, kbar):
+    """[first, last) node indices of the grid ``ln_k`` each average k̄ (array) sums over."""
+    first = np.maximum(np.searchsorted(ln_k, np.log(kbar * T_RANGE[0])) - 1, 0)
+    last = np.minimum(np.searchsorted(ln_k, np.log(kbar * T_RANGE[1])) + 1, ln_k.size)
+    return np.stack([first, last], axis=-1)
+
+
+def _refinement(b, ln_k, sigma, phi, kbar, own):
+    """Correction to the trapezoid ⟨σ_T m² k⟩/k̄ (at ``kbar`` (m,)) of one point ``b`` on
+    nodes ``ln_k`` with values ``sigma`` and angles ``phi``: intervals where a resonance
+    passes (:data:`REFINE_JUMP`) get the difference between the trapezoid on their split
+    and on themselves, recursively (:data:`REFINE_LEVELS`); average j counts only the
+    intervals inside its own nodes ``own[j]`` = [first, last)."""
+    mode = ss.mean_to_mode_scale(kbar)[:, None]
+
+    def integrand(x, values):          # f(k) k²/k̄ σ on nodes x (ln k): (m, nodes)
+        k = np.exp(x)
+        return ss.maxwell_boltzmann(k, mode) * k * k / kbar[:, None] * values
+    correction = np.zeros(kbar.size)
+    pairs = load_table()["pairs"]
+    with np.errstate(invalid="ignore"):
+        # below PAIRS_BLEND_K: nodes in the pairs tier alone (the split nodes too)
+        flagged = np.flatnonzero((_jumps(phi) > REFINE_JUMP) & (ln_k[1:] <= math.log(PAIRS_BLEND_K)))
+    base = flagged                     # the grid interval each (sub)interval lies in
+    counts = (base >= own[:, :1]) & (base + 1 < own[:, 1:])            # (m, J)
+    left, right = ln_k[flagged], ln_k[flagged + 1]
+    g_left, g_right = integrand(left, sigma[flagged]), integrand(right, sigma[flagged + 1])
+    phi_left, phi_right = phi[flagged], phi[flagged + 1]
+    for _ in range(REFINE_LEVELS):
+        if not left.size:
+            break
+        fraction = np.arange(1, REFINE_SPLIT) / REFINE_SPLIT
+        inner = left[:, None] + (right - left)[:, None] * fraction        # (J, split − 1)
+        values, angles = pairs.sigma_m2(np.array([b]), np.exp(inner.reshape(1, -1)), True)
+        g_inner = integrand(inner.reshape(-1), values[0]).reshape(kbar.size, *inner.shape)
+        width = (right - left) / REFINE_SPLIT
+        correction += np.sum(counts * (width * (g_inner.sum(axis=2) + 0.5 * (g_left + g_right))
+                                       - 0.5 * (right - left) * (g_left + g_right)), axis=1)
+        # the next level: sub-intervals of these where φ still jumps
+        x = np.concatenate([left[:, None], inner, right[:, None]], axis=1)
+        g = np.concatenate([g_left[..., None], g_inner, g_right[..., None]], axis=2)
+        ang = np.concatenate([phi_left[:, None], angles[0].reshape(*inner.shape, -1),
+                              phi_right[:, None]], axis=1)
+        with np.errstate(invalid="ignore"):
+            interval, sub = np.nonzero(_jumps(ang) > REFINE_JUMP)
+        left, right = x[interval, sub], x[interval, sub + 1]
+        counts = counts[:, interval]
+        g_left, g_right = g[:, interval, sub], g[:, interval, sub + 1]
+        phi_left, phi_right = ang[interval, sub], ang[interval, sub + 1]
+    return correction
+
+
+def _average_grid(k_low, k_high, dense):
+    """(ln k nodes, d ln k per node) from k_low to k_high: COARSE_PER_DECADE nodes per
+    decade, rising smoothly to DENSE_PER_DECADE over DENSE_K if ``dense``."""
+    coarse, fine = math.log(10.0) / COARSE_PER_DECADE, math.log(10.0) / DENSE_PER_DECADE
+    edges = np.log(DENSE_K)
+
+    def step(x):                   # d ln k / ds, s the node index
+        if not dense:
+            return coarse
+        window = 0.5 * (math.tanh((x - edges[0]) / 0.5) - math.tanh((x - edges[1]) / 0.5))
+        return coarse - (coarse - fine) * window
+    nodes, x = [], math.log(k_low)
+    while x <= math.log(k_high):
+        nodes.append(x)
+        for _ in range(8):           # RK4 for dx/ds = step(x) over one s unit (8 substeps)
+            h = 0.125
+            k1 = step(x)
+            k2 = step(x + 0.5 * h * k1)
+            k3 = step(x + 0.5 * h * k2)
+            k4 = step(x + h * k3)
+            x += h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    nodes = np.array(nodes)
+    return nodes, np.array([step(x) for x in nodes])
+
+
+# one global grid per kind, from the lowest k̄/500 to the highest 5 k̄ of the table
+_GRIDS = {dense: _average_grid(K_MIN * T_RANGE[0], K_TABLE_MAX, dense) for dense in (False, True)}
 
 
 def sigma_points(b, k, allow_direct=True):
@@ -161,15 +272,42 @@ def sigma_points(b, k, allow_direct=True):
 
 def average_points(b, kbar, allow_direct=True):
     """⟨σ_T m² k⟩/k̄ (Maxwell–Boltzmann, mean k̄) at ``kbar`` (n, m) of the points ``b`` (n,):
-    one quadrature (_T_NODES, _T_WEIGHTS) of the fixed-velocity nodes; averages whose
-    nodes leave the table (b > B_MAX or 5 k̄ > K_TABLE_MAX) are integrated by the direct
-    solver, or NaN with ``allow_direct=False``."""
+    a trapezoid of the fixed-velocity nodes on the point's fixed grid in k (module
+    comment at T_RANGE); averages whose nodes leave the table (b > B_MAX or
+    5 k̄ > K_TABLE_MAX) are integrated by the direct solver, or NaN with
+    ``allow_direct=False``."""
     b = np.asarray(b, dtype=float).reshape(-1)
     kbar = np.asarray(kbar, dtype=float).reshape(b.size, -1)
-    nodes = (kbar[..., None] * _T_NODES).reshape(b.size, -1)
-    sigma = _sigma_nodes(b, nodes, average=True, allow_direct=False)
-    out = sigma.reshape(kbar.shape + (_T_NODES.size,)) @ _T_WEIGHTS
-    outside = (b[:, None] > B_MAX) | (kbar * _T_NODES[-1] > K_TABLE_MAX) | np.isnan(out)
+    out = np.full(kbar.shape, np.nan)
+    inside = (b[:, None] <= B_MAX) & (kbar * T_RANGE[1] <= K_TABLE_MAX) & (kbar > 0)
+    for dense in (False, True):
+        rows = np.flatnonzero(((b >= DENSE_B_MIN) == dense) & inside.any(axis=1))
+        if not rows.size:
+            continue
+        ln_k, d_ln_k = _GRIDS[dense]
+        # the nodes any of these averages needs: one contiguous slice of the grid
+        k_low = np.min(np.where(inside[rows], kbar[rows], np.inf)) * T_RANGE[0]
+        k_high = np.max(np.where(inside[rows], kbar[rows], 0.0)) * T_RANGE[1]
+        first = max(0, int(np.searchsorted(ln_k, math.log(k_low))) - 1)
+        last = min(ln_k.size, int(np.searchsorted(ln_k, math.log(k_high))) + 1)
+        k = np.exp(ln_k[first:last])
+        sigma, phi = _sigma_nodes(b[rows], np.broadcast_to(k, (rows.size, k.size)),
+                                  average=True, allow_direct=False, angles=True)
+        mean = np.where(inside[rows], kbar[rows], 1.0)[..., None]     # (n, m, 1)
+        weight = (ss.maxwell_boltzmann(k, ss.mean_to_mode_scale(mean)) * k * k / mean
+                  * d_ln_k[first:last])
+        # each average sums over its own nodes [k̄/500, 5k̄] only (indices relative to the
+        # slice), so grouping averages into points or batches never changes a value
+        own = _own_nodes(ln_k, mean[..., 0]) - first                   # (n, m, 2)
+        index = np.arange(last - first)
+        weight *= (index >= own[..., :1]) & (index < own[..., 1:])
+        out[rows] = np.einsum("nmj,nj->nm", weight, sigma)
+        if phi is not None:
+            for i, row in enumerate(rows):
+                if inside[row].any():
+                    out[row] += _refinement(b[row], ln_k[first:last], sigma[i], phi[i],
+                                            mean[i, :, 0], own[i])
+    outside = ~inside | np.isnan(out)
     for i, j in zip(*np.nonzero(outside)):
         if b[i] <= ss.B_BORN:
             out[i, j] = ss.velocity_average_m2(kbar[i, j], b[i], ss.sigmaT_born_m2)
