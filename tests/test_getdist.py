@@ -64,7 +64,7 @@ def test_getdist_statistics_compute_and_match_the_summary(run_dir):
     for p in summary["free_parameters"]:
         assert samples.paramNames.parWithName(p).label in tex
         mean = summary["parameters"][p]["mean"]
-        assert samples.mean(p) == pytest.approx(mean, rel=1e-9)
+        assert samples.mean(p) == pytest.approx(mean, rel=1e-9, abs=0)
         # getdist's 68 % two-tail limits (KDE) bracket lmt-scan's median
         lim = stats.parWithName(p).limits[0]
         assert lim.lower < summary["parameters"][p]["median"] < lim.upper
@@ -77,7 +77,8 @@ def test_multinest_layout_root_loads_in_getdist(run_dir):
     chains = output.read_chains(run_dir)
     w = chains["weights"] / chains["weights"].sum()
     for p in ("m_Zp", "g_p"):
-        assert samples.mean(p) == pytest.approx(np.dot(w, analysis.column(chains, p)), rel=1e-9)
+        assert samples.mean(p) == pytest.approx(np.dot(w, analysis.column(chains, p)), rel=1e-9,
+                                                abs=0)
     # every statistic computes there with no setting (lmt-.ranges bounds the near-constant
     # derived columns), as on the getdist copy, and the two roots agree on the parameters
     stats, _ = _all_statistics(loadMCSamples(str(run_dir / output.ROOT), no_cache=True))
@@ -85,7 +86,7 @@ def test_multinest_layout_root_loads_in_getdist(run_dir):
     for p in output.read_json(run_dir / output.SUMMARY)["free_parameters"]:
         for k in (0, 1):
             a, b = stats.parWithName(p).limits[k], copy.parWithName(p).limits[k]
-            assert (a.lower, a.upper) == pytest.approx((b.lower, b.upper), rel=1e-9)
+            assert (a.lower, a.upper) == pytest.approx((b.lower, b.upper), rel=1e-9, abs=0)
 
 
 def _spike_run(path, n=3000, seed=5):
@@ -133,7 +134,7 @@ def test_nearly_constant_column_is_left_out_of_the_getdist_copy(tmp_path):
     root = loadMCSamples(str(run / output.ROOT), settings={"ignore_rows": 0}, no_cache=True)
     stats, _ = _all_statistics(root)
     width = stats.parWithName("widths_Zp_GeV.mumu")
-    assert width.mean == pytest.approx(1e-6 * 1e-4 / (1e-4 + 2999), rel=1e-6)
+    assert width.mean == pytest.approx(1e-6 * 1e-4 / (1e-4 + 2999), rel=1e-6, abs=0)
     assert 0.0 <= width.limits[1].upper <= 1e-6
 
 
@@ -182,6 +183,6 @@ def test_anesthetic_reads_both_roots_with_the_summary_means(run_dir):
         samples = read_chains(str(root))
         for p in summary["free_parameters"]:
             assert float(samples[p].mean()) == pytest.approx(summary["parameters"][p]["mean"],
-                                                             rel=1e-9)
+                                                             rel=1e-9, abs=0)
             assert float(samples[p].std()) == pytest.approx(summary["parameters"][p]["std"],
                                                             rel=0.05)
