@@ -158,7 +158,8 @@ class Posterior:
 
     def param_arrays(self, thetas):
         """{parameter: array} of all four parameters from rows of free parameters."""
-        thetas = np.array(thetas, dtype=float).reshape(-1, self.ndim)
+        thetas = np.array(thetas, dtype=float)
+        thetas = thetas.reshape(len(thetas), self.ndim)
         values = {p: np.full(len(thetas), float(v)) for p, v in self.fixed.items()}
         values.update((p, thetas[:, j]) for j, p in enumerate(self.free))
         return values
