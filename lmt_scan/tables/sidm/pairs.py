@@ -44,6 +44,7 @@ class PairsTier:
         self.k_denominators = lagrange_denominators(self.log_k)
         self.b_range = (10.0 ** self.log_b[0], 10.0 ** self.log_b[-1])
         self.k_max = 10.0 ** self.log_k[-1]
+        self._last = None           # (b, its interpolated rows): see _at_b
 
     def contains_b(self, b):
         """Mask of b (array) inside the tier's rows."""
@@ -65,13 +66,23 @@ class PairsTier:
                 phi[part] = values[1]
         return (out, phi) if angles else out
 
-    def _chunk(self, b, k, angles):
+    def _at_b(self, b):
+        """The table interpolated to the values ``b`` (n,): (n, k nodes, 2L+1); the last
+        single b is remembered (an average asks for one point's b several times)."""
+        if b.size == 1 and self._last is not None and self._last[0] == b[0]:
+            return self._last[1]
         ib, wb = lagrange_weights(self.log_b, np.log10(b), self.b_denominators)
         rows = ib[:, None] + np.arange(4)                                 # (n, 4)
         exponent = self.exponent[rows]                                   # (n, 4, 2L+1)
-        # bring the 4 rows to one power of 2 per wave, then combine them: (n, k, 2L+1)
+        # bring the 4 rows to one power of 2 per wave, then combine them
         weight = wb[:, :, None] * np.exp2(exponent - exponent.max(axis=1, keepdims=True))
         at_b = np.einsum("nic,nikc->nkc", weight, self.table[rows])
+        if b.size == 1:
+            self._last = (float(b[0]), at_b)
+        return at_b
+
+    def _chunk(self, b, k, angles):
+        at_b = self._at_b(b)
         ik, wk = lagrange_weights(self.log_k, np.log10(np.maximum(k, 10.0 ** self.log_k[0])),
                                   self.k_denominators)
         cols = ik[..., None] + np.arange(4)                               # (n, m, 4)

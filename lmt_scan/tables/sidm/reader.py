@@ -291,8 +291,10 @@ def average_points(b, kbar, allow_direct=True):
         first = max(0, int(np.searchsorted(ln_k, math.log(k_low))) - 1)
         last = min(ln_k.size, int(np.searchsorted(ln_k, math.log(k_high))) + 1)
         k = np.exp(ln_k[first:last])
-        sigma, phi = _sigma_nodes(b[rows], np.broadcast_to(k, (rows.size, k.size)),
-                                  average=True, allow_direct=False, angles=True)
+        # resonance refinement where the pairs tier is read (its rows are the dense ones)
+        values = _sigma_nodes(b[rows], np.broadcast_to(k, (rows.size, k.size)),
+                              average=True, allow_direct=False, angles=dense)
+        sigma, phi = values if dense else (values, None)
         mean = np.where(inside[rows], kbar[rows], 1.0)[..., None]     # (n, m, 1)
         weight = (ss.maxwell_boltzmann(k, ss.mean_to_mode_scale(mean)) * k * k / mean
                   * d_ln_k[first:last])
@@ -304,7 +306,7 @@ def average_points(b, kbar, allow_direct=True):
         out[rows] = np.einsum("nmj,nj->nm", weight, sigma)
         if phi is not None:
             for i, row in enumerate(rows):
-                if inside[row].any():
+                if inside[row].any() and not np.isnan(phi[i]).all():
                     out[row] += _refinement(b[row], ln_k[first:last], sigma[i], phi[i],
                                             mean[i, :, 0], own[i])
     outside = ~inside | np.isnan(out)
