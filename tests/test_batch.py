@@ -100,7 +100,7 @@ SLOW = ("width_phi_GeV", "tau_phi_s")      # three-body quadratures: a few rows 
 def test_model_batch_rows_are_the_model_points():
     """Every derived quantity of batch row i is the lone ModelPoint's (1e-9, same reason);
     a nonpositive parameter rejects its row only."""
-    rows = _box_rows(np.random.default_rng(11), 300)
+    rows = _box_rows(np.random.default_rng(11), 150)
     rows[7] = dict(rows[7], g_p=-1.0)
     rows[8] = dict(rows[8], M1=math.nan)
     batch = ModelBatch(rows)
@@ -125,7 +125,7 @@ def test_batched_providers_follow_the_model_settings(settings):
     from lmt_scan.point import model_settings
     settings = model_settings(settings)
     n = 6 if settings["neff_method"] == "direct" or settings["neff_decoupling"] != \
-        "instantaneous" else 200
+        "instantaneous" else 80
     rows = _box_rows(np.random.default_rng(len(str(settings))), n)
     batch = ModelBatch(rows, settings)
     for name in [q.name for q in DERIVED.values() if q.compute_batch is not None]:
