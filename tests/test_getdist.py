@@ -1,7 +1,9 @@
 """getdist on the run directories of every sampler and card kind that is cheap to run:
 the statistics a user calls (getMargeStats, getTable, getLikeStats, 1-D densities) compute on
-``RUN/getdist/lmt`` and agree with lmt-scan's own summary; the MultiNest-layout root loads too."""
+``RUN/getdist/lmt`` and on the MultiNest-layout root ``RUN/lmt-`` and agree with lmt-scan's
+own summary, whose numbers the console and the report show unchanged."""
 import logging
+import re
 
 import numpy as np
 import pytest
@@ -30,6 +32,8 @@ CARDS = {   # name → overrides of the small card (each runs in a few seconds)
                                         "sidm_targets": {}, "neff": {}},
                         "sampler": {"name": "dynesty", "nlive": 60, "dlogz": 2.0}},
     "nautilus_2d": {"sampler": {"name": "nautilus", "nlive": 100, "n_eff": 500, "n_networks": 1}},
+    "multinest_2d": {"sampler": {"name": "multinest", "nlive": 60}},
+    "ultranest_2d": {"sampler": {"name": "ultranest", "nlive": 60}},
     "dynesty_trident_hard": {"likelihoods": {"muon_g2": {"dataset": "exp2025_wp2025"},
                                              "ccfr_trident": {}, "white_dwarf": {"shape": "hard"}}},
 }
@@ -186,3 +190,65 @@ def test_anesthetic_reads_both_roots_with_the_summary_means(run_dir):
                                                              rel=1e-9, abs=0)
             assert float(samples[p].std()) == pytest.approx(summary["parameters"][p]["std"],
                                                             rel=0.05)
+
+
+def test_root_computes_on_random_weightings_with_its_ranges(tmp_path):
+    """The MultiNest-layout root with lmt-.ranges/.properties.ini (analyze_run's) computes
+    every statistic with no setting on random chains of nested-sampler shapes, including
+    those whose near-constant column getdist alone refuses (the control)."""
+    rng = np.random.default_rng(1805)
+    refused_alone = 0
+    for trial in range(25):
+        n = int(rng.integers(30, 400))
+        w = rng.exponential(size=n) * 10 ** (-14 * rng.uniform(size=n) ** rng.integers(1, 4))
+        x = np.where(rng.uniform(size=n) < rng.uniform(0.0, 0.2), rng.uniform(1.0, 2.0, n), 0.0)
+        x[int(rng.integers(n))] = 1.5
+        lm = rng.normal(1.3, 0.2, n)
+        table = np.column_stack([10 ** lm, 10 ** rng.normal(-3.3, 0.1, n), np.full(n, 20.0),
+                                 np.full(n, 20.0), x])
+        run = tmp_path / f"t{trial}"
+        run.mkdir()
+        (run / output.RUN_CARD).write_text(yaml.safe_dump({"name": "t", "parameters": {
+            "m_Zp": {"prior": "log_uniform", "min": 1, "max": 1000},
+            "g_p": {"prior": "log_uniform", "min": 1e-5, "max": 1e-2}, "m_phi": 20, "M1": 20}}))
+        output.write_chains(run, ["m_Zp", "g_p", "m_phi", "M1", "x"], ["m", "g", "p", "M", "x"],
+                            4, w / w.sum(), -0.5 * lm ** 2, table, trial)
+        output.write_json(run / output.RUN_INFO, {"name": "t", "sampler": "synthetic",
+                                                  "free_parameters": ["m_Zp", "g_p"],
+                                                  "logz": -1.0, "logz_err": 0.1})
+        try:
+            loadMCSamples(str(run / output.ROOT), no_cache=True).getMargeStats()
+        except MCSamplesError:
+            refused_alone += 1
+        chains = output.read_chains(run)
+        getdist_layout.write_root_files(chains, run)
+        stats, _ = _all_statistics(loadMCSamples(str(run / output.ROOT), no_cache=True))
+        assert stats.parWithName("x") is not None
+    assert refused_alone >= 5            # the control: without the files getdist refuses
+
+
+def test_console_and_report_show_the_summary_json_numbers(run_dir):
+    # every sampler: the parameter table of the console text and of the report section is
+    # summary.json's numbers (4 significant digits), and no "nan" is shown
+    from lmt_scan.analysis import report
+    from test_report import _parameter_table
+    summary = output.read_json(run_dir / output.SUMMARY)
+    chains = output.read_chains(run_dir)
+    page = report.run_section(run_dir, dict(summary, plots=[]), chains)
+    console = analysis.format_summary(summary)
+    table = _parameter_table(page, summary["name"])
+    assert sorted(table) == sorted(summary["free_parameters"])
+
+    def g(x):
+        return f"{x:.4g}"
+    for p, cells in table.items():
+        st = summary["parameters"][p]
+        assert cells == [g(st["median"]), f"{g(st['interval68'][0])} – {g(st['interval68'][1])}",
+                         f"{g(st['interval95'][0])} – {g(st['interval95'][1])}", g(st["best_fit"])]
+        row = next(line for line in console.splitlines() if line.startswith(p))
+        for v in (st["median"], *st["interval68"], *st["interval95"], st["best_fit"]):
+            assert g(v) in row
+    for text in (page, console):
+        assert not re.search(r"\bnan\b", text, re.I)
+    if summary["logz"] is None:
+        assert "not computed (emcee is an MCMC sampler)" in console
