@@ -108,7 +108,7 @@ class ModelBatch:
     """
 
     __slots__ = ("params", "settings", "n", "rejected", "_points", "_values", "_reasons",
-                 "_reading")
+                 "_reading", "_params_rows")
 
     def __init__(self, rows, settings=None):
         """``rows``: a sequence of dicts with the four parameters, or a dict of arrays."""
@@ -133,6 +133,7 @@ class ModelBatch:
         self._points = [None] * self.n
         self._values, self._reasons = {}, {}
         self._reading = []          # dependency lists of the providers being evaluated
+        self._params_rows = None
 
     def __len__(self):
         return self.n
@@ -227,12 +228,21 @@ class ModelBatch:
                        for name, value in self._values.items()}
         new._reasons = {name: why[keep] for name, why in self._reasons.items()}
         new._reading = []
+        new._params_rows = None
         new._points = [None] * new.n
         for j, i in enumerate(keep):
             if self._points[i] is not None:        # keep what a row computed on its own
                 new._points[j] = _BatchRow(new, j)
                 new._points[j]._cache = self._points[i]._cache
         return new
+
+    def _row_params(self):
+        """The rows' parameters as dicts of floats (made once: plugins without a batched
+        method read one row at a time)."""
+        if self._params_rows is None:
+            self._params_rows = [dict(zip(PARAMETERS, row)) for row in
+                                 zip(*(self.params[name].tolist() for name in PARAMETERS))]
+        return self._params_rows
 
     def point(self, i):
         """The ModelPoint of row ``i`` (None if its parameters are rejected); it reads the
@@ -290,7 +300,7 @@ class _BatchRow(ModelPoint):
 
     def __init__(self, batch, i):
         self.batch, self.row = batch, i
-        self.params = {name: float(batch.params[name][i]) for name in PARAMETERS}
+        self.params = batch._row_params()[i]
         self.settings = batch.settings
         self._cache = {}
 
