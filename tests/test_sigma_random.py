@@ -5,7 +5,9 @@ Fixed seed, the same number of model points in each b = α_X M1/m_ϕ region (< 1
 18 KTY16 ⟨v⟩): fixed-v σ_T (Eqs. 22–25) and the Maxwell–Boltzmann ⟨σ_T v⟩ (Fig. 3, KTY16
 likelihood), 168 values of each.  Bounds are the issue's targets in every region:
 ⟨σ_T v⟩ median ≤ 0.1 %, p99 ≤ 1 %, max ≤ 3 %; fixed-v median ≤ 0.1 %, p99 ≤ 3 %
-(measured with the pairs-tier table, 2026-12-04: lmt_scan/tables/sidm/README.md).  The
+(measured with the pairs-tier table, 2026-12-04: lmt_scan/tables/sidm/README.md; this fixed
+sample meets them, but a 64-point sample finds b ≈ 725 points at 10 % fixed-v / 5 % average
+from resonances above the pairs tier's k = 6 — issue 12 is open there).  The
 direct reference is the project's solver on 96 nodes per decade of k (its own error in
 resonant averages, ≲ 0.3 %, is part of what is measured).
 """
