@@ -44,11 +44,11 @@ class RunCounts:
     def current(self):
         """Whole-run counts now (collects the pool workers' counters)."""
         if self.pool is not None and hasattr(self.pool, "collect_counts"):
-            from ..parallel import WorkerLost
             try:
                 self.pool.collect_counts()
-            except WorkerLost:      # a dead worker's counts since the last collection are lost
-                pass
+            except Exception:   # noqa: BLE001  a broken pool (dead worker: WorkerLost, or
+                pass            # BrokenProcessPool on submit) must not stop the checkpoint;
+                                # its workers' counts since the last collection are lost
         reasons = Counter(self.before["reasons"])
         reasons.update(self.posterior.reasons)
         return {"ncall": int(self.before["ncall"] + self.posterior.ncall),
