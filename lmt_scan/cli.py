@@ -72,6 +72,11 @@ def cmd_run(args):
     from .progress import install_stop_handlers
     if args.jobs < 1:
         raise ConfigError(f"must be >= 1, got {args.jobs}", where="--jobs")
+    import os
+    max_jobs = 8 * (os.cpu_count() or 1)   # beyond that, processes only compete for cores
+    if args.jobs > max_jobs:
+        raise ConfigError(f"at most {max_jobs} (8 x the {os.cpu_count()} CPUs here), got "
+                          f"{args.jobs}", where="--jobs")
     if args.seed is not None and args.seed < 0:
         raise ConfigError(f"must be a non-negative integer, got {args.seed}", where="--seed")
     from .parallel import launcher_rank, mpi4py_installed, mpi_launched
@@ -195,10 +200,26 @@ def _parse_truths(args):
     return points
 
 
+def _check_out_path(path, where):
+    """Refuse an output path under an existing non-directory before any work is done."""
+    from pathlib import Path
+    for parent in [Path(path), *Path(path).parents]:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir() and parent != Path(path):
+                raise ConfigError("is not a directory", where=f"{where} {parent}")
+            return
+
+
 def _check_run_dirs(dirs):
     from pathlib import Path
     from .output import CHAIN
+    from .rundir import unfinished
     for d in dirs:
+        if not Path(d).is_dir():
+            raise ConfigError("no such directory: not an lmt-scan run directory", where=str(d))
+        if unfinished(d):
+            raise ConfigError("an unfinished run (stopped before its end): continue it with "
+                              "`lmt-scan run CARD --resume`", where=str(d))
         if not (Path(d) / CHAIN).is_file():
             raise ConfigError(f"no chain file {CHAIN} here: not an lmt-scan run directory",
                               where=str(d))
@@ -218,6 +239,8 @@ def cmd_analyze(args):
 def cmd_report(args):
     from .analysis import format_summary, write_report
     _check_run_dirs(args.run_dirs)
+    if args.out:
+        _check_out_path(args.out, "--out")
     path, summaries = write_report(args.run_dirs, args.out)
     for summary in summaries:
         print(format_summary(summary))
@@ -339,6 +362,18 @@ def _say(line):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    finally:
+        if argv is None and getattr(args, "func", None) is cmd_run:
+            # the run has ended (done, failed or stopped): a late Ctrl-C/SIGTERM must not
+            # cut the interpreter's exit (it joins the pool threads) with a traceback
+            import signal
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, signal.SIG_IGN)
+
+
+def _dispatch(args):
     try:
         return args.func(args)
     except ConfigError as err:

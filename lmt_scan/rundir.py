@@ -9,6 +9,9 @@
   is written: until then the old run is untouched, and an interrupted new run resumes
   from the staging directory (``--resume``).  A run into a new or empty directory works
   in place.
+* Until it has ended, a run directory (in place or staged) holds the marker
+  ``.unfinished``: a run killed at any moment (SIGKILL, power loss) is never taken for a
+  finished one (``analyze``/``report``/``compare`` refuse it; ``--resume`` finishes it).
 """
 import json
 import os
@@ -23,6 +26,7 @@ import yaml
 from .errors import ConfigError
 
 RUN_CARD = "run.yaml"
+UNFINISHED = ".unfinished"   # in a run directory from staging until the run has ended
 _STAGED = []      # the directory this process's run writes into, once staged
 
 
@@ -58,6 +62,17 @@ def _holder(path):
         return None
 
 
+def _create(path):
+    """Create the lock file exclusively; an OSError other than "exists" is bad output."""
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise ConfigError(f"cannot take the lock: {exc.strerror}", where=str(path),
+                          field="output") from None
+
+
 @contextmanager
 def run_lock(out_dir):
     """Hold the lock of ``out_dir`` for the duration of the block (ConfigError if held)."""
@@ -71,7 +86,7 @@ def run_lock(out_dir):
           "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     for _ in range(3):
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = _create(path)
         except FileExistsError:
             holder = _holder(path)
             if holder is None:   # being written right now, or garbage: look again shortly
@@ -102,18 +117,31 @@ def _card_of(directory):
     return yaml.safe_load(card.read_text()) if card.is_file() else None
 
 
+def unfinished(directory):
+    """True for a run directory whose run has not ended (its marker is still there)."""
+    return (Path(directory) / UNFINISHED).exists()
+
+
+def _in_progress(directory):
+    return Path(directory).is_dir() and ((Path(directory) / RUN_CARD).is_file()
+                                         or unfinished(directory))
+
+
 def stage(out_dir, card, overwrite=False, resume=False):
     """The directory this run writes into (``out_dir`` or its staging twin), prepared.
 
-    ``card`` is the resolved card mapping.  Call while holding :func:`run_lock`.
+    ``card`` is the resolved card mapping.  Call while holding :func:`run_lock`.  The
+    directory carries the UNFINISHED marker until :func:`commit`, so a run killed at any
+    moment is never taken for a finished one.
     """
     from .config import first_difference
-    from .output import CHECKPOINT_DIR, atomic_write
     out_dir, staged = Path(out_dir), staging_path(out_dir)
     card_text = yaml.safe_dump(card, sort_keys=False)
     if resume:
-        work = staged if (staged / RUN_CARD).is_file() else out_dir
+        work = staged if _in_progress(staged) else out_dir
         old = _card_of(work)
+        if old is None and unfinished(work):   # stopped before its card was written
+            return _prepare(work, card_text, clear=False)
         if old is None:
             raise ConfigError("nothing to resume: no run.yaml in the output directory",
                               where=str(out_dir), field="output")
@@ -124,21 +152,34 @@ def stage(out_dir, card, overwrite=False, resume=False):
                               "the card", where=str(out_dir), field=diff)
         _STAGED.append(work)
         return work
-    occupied = out_dir.is_dir() and any(out_dir.iterdir())
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError("exists and is not a directory", where=str(out_dir), field="output")
     if (out_dir / RUN_CARD).exists() and not overwrite:
-        from .output import CHAIN
-        if not (out_dir / CHAIN).exists():
+        if unfinished(out_dir):
             raise ConfigError("an unfinished run is here: continue it with --resume, or "
                               "replace it with --overwrite", where=str(out_dir), field="output")
         raise ConfigError("a run already exists here; use --overwrite or another output dir",
                           where=str(out_dir), field="output")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError("exists and is not a directory", where=str(out_dir), field="output")
-    work = staged if occupied else out_dir
+    occupied = out_dir.is_dir() and any(out_dir.iterdir())
+    if occupied and not _in_progress(out_dir):   # the swap would delete what is there
+        raise ConfigError("is not empty and holds no lmt-scan run (no run.yaml): give a new "
+                          "or empty directory (--overwrite replaces only a run)",
+                          where=str(out_dir), field="output")
+    return _prepare(staged if occupied else out_dir, card_text, clear=occupied)
+
+
+def _prepare(work, card_text, clear):
+    """Create ``work`` (emptied first when ``clear``) with its marker, checkpoint
+    directory and run card, in that order."""
+    from .output import CHECKPOINT_DIR, atomic_write
     try:
-        if work == staged and staged.exists():
-            shutil.rmtree(staged)          # an abandoned earlier attempt
-        (work / CHECKPOINT_DIR).mkdir(parents=True, exist_ok=True)
+        if clear and work.exists():
+            shutil.rmtree(work)          # an abandoned earlier attempt
+        work.mkdir(parents=True, exist_ok=True)
+        atomic_write(work / UNFINISHED, json.dumps(
+            {"pid": os.getpid(), "host": socket.gethostname(),
+             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n")
+        (work / CHECKPOINT_DIR).mkdir(exist_ok=True)
         atomic_write(work / RUN_CARD, card_text)
     except OSError as exc:
         raise ConfigError(f"cannot write the output directory: {exc.strerror}",
@@ -148,9 +189,17 @@ def stage(out_dir, card, overwrite=False, resume=False):
 
 
 def commit(work, out_dir):
-    """Swap a staged run into place (no-op for a run made in place)."""
+    """End the run: drop its UNFINISHED marker and, for a staged run, swap it into place
+    (the old run is renamed aside, then removed).  A swap cut short between its two
+    renames leaves the new run staged and the old one aside: a resumed run finishes it."""
     work, out_dir = Path(work), Path(out_dir)
+    (work / UNFINISHED).unlink(missing_ok=True)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.old-*"):   # of a killed swap
+        shutil.rmtree(leftover, ignore_errors=True)
     if work == out_dir:
+        return out_dir
+    if not out_dir.exists():
+        os.rename(work, out_dir)
         return out_dir
     old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
     os.rename(out_dir, old)

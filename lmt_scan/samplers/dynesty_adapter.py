@@ -91,9 +91,11 @@ class DynestyAdapter(SamplerAdapter):
                 sampler = dynesty.NestedSampler(*functions, posterior.ndim, nlive=s["nlive"],
                                                 bound=s["bound"], sample=s["sample"],
                                                 rstate=rng, **parallel_args)
-            interrupt.check()
             resume_run = False
         sampler.save = _CountsThenSave(sampler, self)   # counts beside every checkpoint
+        if not resume_run and interrupt.requested:   # the first live points are worth keeping
+            sampler.save(str(checkpoint))
+            interrupt.check()
         try:
             with DeferredInterrupt() as interrupt:
                 sampler.run_nested(dlogz=s["dlogz"], maxcall=s["maxcall"], print_progress=True,
