@@ -92,16 +92,6 @@ def _run_own_mpi(config, adapter, posterior, resume, quiet):
         adapter.release_workers()    # the ranks still waiting when no run started
 
 
-REJECTION_WARNING = 0.20     # a single reason rejecting more than this share is reported
-
-
-def rejection_warnings(reasons, ncall):
-    """Lines naming every rejection reason that removed more than 20 % of the calls."""
-    return [f"warning: '{reason}' rejected {count / ncall:.0%} of the {ncall} likelihood "
-            "calls: this model condition cuts the posterior, not the data"
-            for reason, count in reasons.most_common() if ncall and count / ncall > REJECTION_WARNING]
-
-
 def _run_master(config, adapter, posterior, pool, resume, quiet):
     with rundir.run_lock(config.output_dir):
         fresh = not resume and not config.output_dir.exists()
@@ -160,7 +150,6 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
         raise RunFailed("every point was rejected, no posterior: rejections by reason "
                         + (", ".join(f"{k}: {v}" for k, v in counts.items()) or "none counted")
                         + "; nothing written")
-    warnings = rejection_warnings(posterior.reasons, result.ncall)   # printed by the summary
 
     table = derived_table(posterior, result.samples, result.loglike, quiet)
     columns = list(PARAMETERS) + derived_columns(list(config.likelihoods))
@@ -174,7 +163,7 @@ def _sample_and_write(config, adapter, posterior, pool, resume, quiet, out_dir):
                                                          for p in PARAMETERS},
         "logz": result.logz, "logz_err": result.logz_err, "ncall": result.ncall,
         "wall_time_s": wall, "calls_per_s": result.ncall / max(wall, 1e-9),
-        "rejections": dict(posterior.reasons.most_common()), "warnings": warnings,
+        "rejections": dict(posterior.reasons.most_common()),   # warnings: summary.json's
         "sampler_info": result.info, "versions": package_versions(),
     }
     output.write_json(out_dir / output.RUN_INFO, run_info)
