@@ -29,7 +29,28 @@ def model_settings(given=None, where=None):
         raise err.located(where=where, field_prefix="model") from None
 
 
-class ModelPoint:
+class _PhysicsUnits:
+    """The free parameters in the physics unit system (GeV), for a point or for a batch
+    (``params`` holds floats or arrays in the run-card units: MeV for masses, GeV for M1)."""
+
+    @property
+    def m_Zp_GeV(self):
+        return self.params["m_Zp"] * MeV_in_GeV
+
+    @property
+    def m_phi_GeV(self):
+        return self.params["m_phi"] * MeV_in_GeV
+
+    @property
+    def M1_GeV(self):
+        return self.params["M1"]
+
+    @property
+    def g_p(self):
+        return self.params["g_p"]
+
+
+class ModelPoint(_PhysicsUnits):
     """One point of parameter space with cached derived quantities."""
 
     __slots__ = ("params", "settings", "_cache")
@@ -46,23 +67,6 @@ class ModelPoint:
     @classmethod
     def from_dict(cls, params, settings=None):
         return cls(*(params[name] for name in PARAMETERS), settings=settings)
-
-    # parameters in the physics unit system (GeV)
-    @property
-    def m_Zp_GeV(self):
-        return self.params["m_Zp"] * MeV_in_GeV
-
-    @property
-    def m_phi_GeV(self):
-        return self.params["m_phi"] * MeV_in_GeV
-
-    @property
-    def M1_GeV(self):
-        return self.params["M1"]
-
-    @property
-    def g_p(self):
-        return self.params["g_p"]
 
     def __getitem__(self, name):
         try:
@@ -95,7 +99,7 @@ class ModelPoint:
         return values, reasons
 
 
-class ModelBatch:
+class ModelBatch(_PhysicsUnits):
     """N points of parameter space evaluated together (arrays in the units of ModelPoint).
 
     ``batch[name]`` is derived quantity ``name`` on every row: an array (dict of arrays
@@ -137,23 +141,6 @@ class ModelBatch:
 
     def __len__(self):
         return self.n
-
-    # parameters in the physics unit system (GeV), as for ModelPoint
-    @property
-    def m_Zp_GeV(self):
-        return self.params["m_Zp"] * MeV_in_GeV
-
-    @property
-    def m_phi_GeV(self):
-        return self.params["m_phi"] * MeV_in_GeV
-
-    @property
-    def M1_GeV(self):
-        return self.params["M1"]
-
-    @property
-    def g_p(self):
-        return self.params["g_p"]
 
     def __getitem__(self, name):
         if name not in self._values:

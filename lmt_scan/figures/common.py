@@ -66,3 +66,19 @@ def draw_limits(ax, m, data, styles, top, alpha):
         ok = np.isfinite(limit)
         ax.fill_between(m[ok], limit[ok], top, color=colour, alpha=alpha, lw=0)
         ax.plot(m[ok], limit[ok], color=colour, lw=1.5, label=name)
+
+
+def finish_mzp_gp_axes(ax, top, title, star_color, star_size, star_label, legend_size, ncol=1):
+    """The (m_Z′ [MeV], g′) plane of Fig. 1 (left): the paper's benchmark stars, log axes over
+    5–1000 MeV and 1e−5–``top``, labels, title and legend."""
+    for k, (mz, g) in enumerate(ZP_BENCHMARKS):
+        ax.plot(mz, g, marker="*", ms=star_size, color=star_color, mec="k", mew=0.6,
+                label=star_label if k == 0 else None)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(5, 1000)
+    ax.set_ylim(1e-5, top)
+    ax.set_xlabel(r"$m_{Z'}$ [MeV]")
+    ax.set_ylabel(r"$g'$")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=legend_size, loc="lower right", ncol=ncol)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..physics import constants as c
 from ..physics import neutrino_scattering, zprime
-from .common import (CCFR_CL95_CHI2, ZP_BENCHMARKS, _pyplot, _save, boundary_in_g, draw_limits,
+from .common import (CCFR_CL95_CHI2, _pyplot, _save, boundary_in_g, draw_limits, finish_mzp_gp_axes,
                      write_csv)
 
 
@@ -90,17 +90,7 @@ def fig1_left(out_dir):
                               ("babar_limit", "#4292c6", "BaBar")), top, alpha=0.3)
     ax.plot(m, data["borexino_limit_paper"], color="0.35", ls="--", lw=1,
             label="Borexino, Eq. (A5) as printed")
-    for k, (mz, g) in enumerate(ZP_BENCHMARKS):
-        ax.plot(mz, g, marker="*", ms=14, color="#2ca02c", mec="k", mew=0.6,
-                label="benchmarks" if k == 0 else None)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(5, 1000)
-    ax.set_ylim(1e-5, top)
-    ax.set_xlabel(r"$m_{Z'}$ [MeV]")
-    ax.set_ylabel(r"$g'$")
-    ax.set_title("Fig. 1 (left): lmt-scan physics", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
+    finish_mzp_gp_axes(ax, top, "Fig. 1 (left): lmt-scan physics", "#2ca02c", 14, "benchmarks", 7)
     files = _save(fig, out_dir, "fig1-left")
     path = Path(out_dir) / "fig1-left.csv"
     write_csv(path, data)

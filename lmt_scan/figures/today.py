@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import output
 from ..errors import ConfigError
-from .common import ZP_BENCHMARKS, _pyplot, _save, draw_limits, write_csv
+from .common import _pyplot, _save, draw_limits, finish_mzp_gp_axes, write_csv
 from .plane import fig1_left_data
 
 TODAY_RUN = Path(__file__).resolve().parents[2] / "docs" / "runs" / "today"
@@ -85,17 +85,8 @@ def fig1_today(out_dir, run_dir=TODAY_RUN):
         ax.contourf(10 ** xc, 10 ** yc, H.T, levels=[level, H.max() * 1.01],
                     colors=["#2ca02c"], alpha=0.45)
         ax.plot([], [], color="#2ca02c", lw=6, alpha=0.45, label="runs/today 95 %")
-    for k, (mz, g) in enumerate(ZP_BENCHMARKS):
-        ax.plot(mz, g, marker="*", ms=12, color="w", mec="k", mew=0.6,
-                label="paper's benchmarks" if k == 0 else None)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(5, 1000)
-    ax.set_ylim(1e-5, top)
-    ax.set_xlabel(r"$m_{Z'}$ [MeV]")
-    ax.set_ylabel(r"$g'$")
-    ax.set_title("Fig. 1 (left) with today's constraints", fontsize=10)
-    ax.legend(fontsize=6, loc="lower right", ncol=2)
+    finish_mzp_gp_axes(ax, top, "Fig. 1 (left) with today's constraints", "w", 12,
+                       "paper's benchmarks", 6, ncol=2)
     files = _save(fig, out_dir, "fig1-today")
     path = Path(out_dir) / "fig1-today.csv"
     write_csv(path, data)
