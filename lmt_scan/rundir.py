@@ -46,13 +46,19 @@ def staging_path(out_dir):
 
 
 def _alive(pid):
+    """True while ``pid`` runs.  A zombie is dead: a killed MPI rank whose launcher is gone
+    can stay unreaped, and its lock must not block the resume."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:     # exists, owned by someone else
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):   # no /proc (not Linux): trust kill(pid, 0)
+        return True
+    return state not in ("Z", "X")
 
 
 def _holder(path):

@@ -59,3 +59,34 @@ def test_live_lock_of_another_host_is_respected(tmp_path):
     assert result.returncode == 2
     assert "node042" in result.stderr and "2026-01-01" in result.stderr
     assert not out.exists()
+
+
+def test_lock_of_an_unreaped_killed_process_is_stale(tmp_path):
+    """A killed MPI rank whose launcher died can stay a zombie; its lock must not block
+    the resume (kill(pid, 0) alone says a zombie is alive)."""
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while _state(zombie.pid) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.05)                    # exited, not reaped (no wait() yet)
+    try:
+        assert _state(zombie.pid) == "Z"
+        os.kill(zombie.pid, 0)              # the kernel still has it ...
+        assert not rundir._alive(zombie.pid)   # ... but it holds nothing
+        card = small_card(tmp_path)
+        out = tmp_path / "out_small"
+        rundir.lock_path(out).write_text(json.dumps({"pid": zombie.pid,
+                                                     "host": socket.gethostname(),
+                                                     "started": "2026-01-01T00:00:00"}))
+        result = run_cli("run", card, "--quiet")
+        assert result.returncode == 0, result.stderr
+    finally:
+        zombie.wait(timeout=30)
+    assert not rundir._alive(zombie.pid)
+    assert rundir._alive(os.getpid())
+
+
+def _state(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None

@@ -290,6 +290,18 @@ def test_mpiexec_fortran_stop_is_one_line_and_nonzero(tmp_path):
     assert not (out / "summary.json").exists()
 
 
+def _processes_running(text):
+    """pids whose command line contains ``text`` (zombies included until reaped)."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                pids.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in pids if pid != os.getpid()]
+
+
 def test_mpiexec_resume_after_sigkill(tmp_path):
     """A SIGKILLed mpiexec run resumes under mpiexec: counts cover the whole run."""
     card = slow_card(tmp_path, nlive=300)
@@ -312,17 +324,19 @@ def test_mpiexec_resume_after_sigkill(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
-    # the ranks outlive a SIGKILLed mpiexec for a while (rank 0 still holds the run's lock):
-    # wait for them, as a user would, and kill a straggler
-    lock = out.parent / f".{out.name}.lock"
-    pids = [int(json.loads(lock.read_text())["pid"])] if lock.exists() else []
-    for pid in pids[:1]:
-        end = time.monotonic() + 30
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < end:
-            time.sleep(0.2)
-        if Path(f"/proc/{pid}").exists():
+    # the ranks outlive a SIGKILLed mpiexec (they are not in its process group) and would go on
+    # sampling — on a quiet machine to the end, leaving nothing to resume: kill them at once,
+    # as a crashed node would, and wait until they are gone (rank 0 holds the run's lock)
+    ranks = _processes_running(str(card))
+    for pid in ranks:
+        try:
             os.kill(pid, signal.SIGKILL)
-            time.sleep(1)
+        except ProcessLookupError:
+            pass
+    end = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in _processes_running(str(card))) \
+            and time.monotonic() < end:
+        time.sleep(0.2)
     killed = multinest_files.read_snapshot(base)["counts"]
     res = mpiexec(2, sys.executable, "-m", "lmt_scan", "run", card, "--output", out, "--quiet",
                   "--resume")
