@@ -98,8 +98,9 @@ def lagrange_weights(grid, x, denominators=None):
     """First index i and weights (..., 4) of 4-point Lagrange interpolation on the
     increasing ``grid`` at ``x`` (array; clipped to the grid, one-sided at its edges);
     ``denominators``: :func:`lagrange_denominators` of the grid (precomputed, faster)."""
-    x = np.clip(x, grid[0], grid[-1])
-    i = np.clip(np.searchsorted(grid, x) - 2, 0, grid.size - 4)
+    # minimum/maximum: what np.clip computes, without its Python wrapper (hot path)
+    x = np.minimum(np.maximum(x, grid[0]), grid[-1])
+    i = np.minimum(np.maximum(np.searchsorted(grid, x) - 2, 0), grid.size - 4)
     if denominators is None:
         denominators = lagrange_denominators(grid)
     diff = x[..., None] - grid[i[..., None] + np.arange(4)]                  # (..., 4)
