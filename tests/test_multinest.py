@@ -186,8 +186,12 @@ def check_resumed(out, fresh, killed_counts):
         assert info["sampler_info"]["resumed_from_checkpoint"]
         assert "resuming from previous job" in log
         # the whole run's calls: the checkpointed part's calls are included, and the
-        # resumed part made calls of its own
-        assert info["ncall"] > killed_counts["ncall"] > 0
+        # resumed part made calls of its own — unless the kill came after MultiNest's final
+        # dump (a quiet machine finishes sampling within a second or two of the first one):
+        # then the resume only writes the results, and the counts are the fresh run's
+        assert info["ncall"] >= killed_counts["ncall"] > 0
+        if killed_counts["ncall"] < fresh["ncall"]:
+            assert info["ncall"] > killed_counts["ncall"]
         for reason, n in killed_counts["reasons"].items():
             assert info["rejections"][reason] >= n
     else:
